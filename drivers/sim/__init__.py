@@ -1,0 +1,1 @@
+"""Byte-exact device simulators: they speak each protocol from the device side."""

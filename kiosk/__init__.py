@@ -1,0 +1,1 @@
+"""Hall kiosk: the core of an electric-utility business hall queue system."""
