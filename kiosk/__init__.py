@@ -1,1 +1,3 @@
 """Hall kiosk: the core of an electric-utility business hall queue system."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,77 @@
+"""Push of committed events to WebSocket clients.
+
+The hall publishes from whatever thread committed; the hub hands each message to the event
+loop with ``call_soon_threadsafe`` and each client has its own bounded queue, so a slow or
+dead client never slows the hall: when its queue is full it is disconnected (it reconnects
+and gets a fresh ``hello`` with the whole queue).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.bus import Published
+
+log = logging.getLogger("kiosk.api.ws")
+
+CLIENT_QUEUE = 1000
+
+
+@dataclass(eq=False)
+class Client:
+    role: str
+    name: str
+    queue: asyncio.Queue[dict[str, Any] | None] = field(
+        default_factory=lambda: asyncio.Queue(CLIENT_QUEUE)
+    )
+
+    def wants(self, item: Published) -> bool:
+        aud = item.audience
+        return "*" in aud or self.role in aud or f"{self.role}:{self.name}" in aud
+
+
+class EventHub:
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.clients: set[Client] = set()
+        self._lock = threading.Lock()
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    def publish(self, item: Published) -> None:
+        """Called from any thread by the bus."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is shutting down
+            loop.call_soon_threadsafe(self._deliver, item)
+
+    def _deliver(self, item: Published) -> None:
+        for client in list(self.clients):
+            if not client.wants(item):
+                continue
+            try:
+                client.queue.put_nowait(item.message)
+            except asyncio.QueueFull:
+                log.warning("dropping slow WebSocket client %s:%s", client.role, client.name)
+                self.clients.discard(client)
+                while not client.queue.empty():
+                    client.queue.get_nowait()
+                client.queue.put_nowait(None)
+
+    def add(self, client: Client) -> None:
+        self.clients.add(client)
+
+    def remove(self, client: Client) -> None:
+        self.clients.discard(client)
+
+    def close_all(self) -> None:
+        for client in list(self.clients):
+            with contextlib.suppress(asyncio.QueueFull):
+                client.queue.put_nowait(None)

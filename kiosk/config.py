@@ -1,0 +1,381 @@
+"""One TOML file per hall, loaded into a typed schema.
+
+Every setting has a default (where one makes sense) and a description; the schema is the
+documentation (``kiosk config check --describe`` prints it). A bad file is rejected with the
+file, the key, its line and what was expected, before anything starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kiosk.queue.model import CounterDef, QueueRules, SelectionPolicy, ServiceDef
+
+
+def setting(default: Any = dataclasses.MISSING, *, doc: str) -> Any:
+    """A field with a description (and a default unless it is required)."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class HallSettings:
+    id: str = setting(doc="The hall's id, unique in the utility (also the sync identity).")
+    name: str = setting(doc="The hall's name as customers see it, Chinese.")
+    name_en: str = setting("", doc="The hall's name in English.")
+    timezone: str = setting("Asia/Shanghai", doc="IANA time zone of the hall.")
+    data_dir: str = setting(
+        "/var/lib/kiosk", doc="Where the store lives (relative paths: from the config file)."
+    )
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    host: str = setting("127.0.0.1", doc="Address the LAN API listens on (0.0.0.0 for the LAN).")
+    port: int = setting(8470, doc="TCP port of the LAN API.")
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    max_recalls: int = setting(3, doc="Recalls allowed per call before staff must mark no-show.")
+    elderly_age: int = setting(
+        70, doc="Age from which an ID card offers the green channel (绿色通道)."
+    )
+    recent_window: int = setting(20, doc="Recent service times per service used for estimates.")
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    code: str = setting(doc="Ticket prefix, one capital letter (A-Z).")
+    name: str = setting(doc="Service name in Chinese, e.g. 电费缴纳.")
+    name_en: str = setting(doc="Service name in English.")
+    target_wait_min: int = setting(15, doc="Wait the hall promises, in minutes (reported).")
+    time_limit_min: int = setting(
+        0, doc="限时办结: minutes after which serving alerts staff and manager; 0 for none."
+    )
+    default_service_min: float = setting(
+        5.0, doc="Service length assumed for estimates before any was measured today."
+    )
+
+
+@dataclass(frozen=True)
+class CounterSettings:
+    number: int = setting(doc="Window number shown to customers, 1-99.")
+    services: list[str] = setting(doc="Service codes this counter serves, in order.")
+    name: str = setting("", doc="Display name; defaults to N号窗口.")
+    policy: str = setting(
+        "fifo", doc="fifo: longest wait across its services; service-order: first service first."
+    )
+
+
+@dataclass(frozen=True)
+class TokenSettings:
+    token: str = setting(doc="Bearer token (at least 16 characters) the device sends.")
+    role: str = setting(doc="kiosk | counter | display | manager | sync")
+    name: str = setting(doc="Which device or person holds it (for logs).")
+    counter: int = setting(0, doc="For role counter: the only counter this token may operate.")
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    hash_key: str = setting(
+        "",
+        doc="Secret for the keyed hash of ID numbers (repeat visits). Empty: one is generated "
+        "and kept in the data directory.",
+    )
+
+
+@dataclass(frozen=True)
+class BillsSettings:
+    source: str = setting("demo", doc="demo: generated demo customers; sync: through central.")
+    account_pattern: str = setting(
+        r"^\d{10}$", doc="What a valid account number (户号) looks like."
+    )
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    hall: HallSettings = setting(doc="The hall itself.")
+    services: list[ServiceSettings] = setting(doc="The services, each a [[services]] table.")
+    counters: list[CounterSettings] = setting(doc="The counters, each a [[counters]] table.")
+    api: ApiSettings = setting(ApiSettings(), doc="LAN API.")
+    queue: QueueSettings = setting(QueueSettings(), doc="Queue rules.")
+    tokens: list[TokenSettings] = setting([], doc="LAN API tokens, one per device or counter.")
+    privacy: PrivacySettings = setting(PrivacySettings(), doc="Personal data handling.")
+    bills: BillsSettings = setting(BillsSettings(), doc="Self-service bill lookup.")
+    source: str = field(default="", metadata={"internal": True})  # the file it came from
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.hall.timezone)
+
+    def data_path(self) -> Path:
+        p = Path(self.hall.data_dir)
+        if not p.is_absolute() and self.source:
+            p = Path(self.source).parent / p
+        return p
+
+    def queue_rules(self) -> QueueRules:
+        services = {
+            s.code: ServiceDef(
+                code=s.code,
+                name=s.name,
+                name_en=s.name_en,
+                target_wait_s=s.target_wait_min * 60,
+                time_limit_s=s.time_limit_min * 60 or None,
+                default_service_s=round(s.default_service_min * 60),
+            )
+            for s in self.services
+        }
+        counters = {
+            c.number: CounterDef(
+                number=c.number,
+                name=c.name or f"{c.number}号窗口",
+                services=tuple(c.services),
+                policy=SelectionPolicy(c.policy),
+            )
+            for c in self.counters
+        }
+        q = self.queue
+        return QueueRules(
+            services=services,
+            counters=counters,
+            max_recalls=q.max_recalls,
+            elderly_age=q.elderly_age,
+            recent_window=q.recent_window,
+        )
+
+
+ROLES = ("kiosk", "counter", "display", "manager", "sync")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used. Names the file, the key and its line."""
+
+    def __init__(self, source: str, key: str, line: int | None, problem: str) -> None:
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+        self.source, self.key, self.line, self.problem = source, key, line, problem
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        return f"a list of {_type_name(inner)}"
+    if dataclasses.is_dataclass(tp):
+        return "a table"
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        tp, str(tp)
+    )
+
+
+class _Loader:
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+
+    def line_of(self, path: tuple[str | int, ...]) -> int | None:
+        """Best effort: the line where the value at ``path`` is written."""
+        header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+        target_table: list[str] = []
+        index: int | None = None
+        key: str | None = None
+        parts = list(path)
+        while parts:
+            p = parts.pop(0)
+            if isinstance(p, int):
+                index = p
+            elif parts and (isinstance(parts[0], int) or dataclasses.is_dataclass(p)):
+                target_table.append(p)
+            else:
+                key = p
+                if parts:  # nested table name
+                    target_table.append(p)
+                    key = None
+        table = ".".join(target_table)
+        seen = -1
+        in_table = table == ""
+        for no, line in enumerate(self.lines, start=1):
+            m = header_re.match(line)
+            if m:
+                name = m.group(1)
+                in_table = name == table
+                if in_table and line.lstrip().startswith("[["):
+                    seen += 1
+                    in_table = index is None or seen == index
+                if in_table and key is None:
+                    return no
+                continue
+            if in_table and key is not None and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                return no
+        return None
+
+    def fail(self, path: tuple[str | int, ...], problem: str) -> typing.NoReturn:
+        key = ""
+        for p in path:
+            key += f"[{p}]" if isinstance(p, int) else (f".{p}" if key else p)
+        # Point at the enclosing table when the key itself is missing.
+        line = None
+        for cut in range(len(path), 0, -1):
+            line = self.line_of(path[:cut])
+            if line:
+                break
+        raise ConfigError(self.source, key, line, problem)
+
+    def build(self, cls: Any, data: Any, path: tuple[str | int, ...]) -> Any:
+        if not isinstance(data, dict):
+            self.fail(path, f"expected a table, got {data!r}")
+        hints = typing.get_type_hints(cls)
+        known = {f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+        for k in data:
+            if k not in known:
+                self.fail((*path, k), f"unknown setting (known: {', '.join(sorted(known))})")
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.metadata.get("internal"):
+                continue
+            if f.name in data:
+                kwargs[f.name] = self.convert(hints[f.name], data[f.name], (*path, f.name))
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                self.fail((*path, f.name), f"missing; expected {_type_name(hints[f.name])}")
+        return cls(**kwargs)
+
+    def convert(self, tp: Any, value: Any, path: tuple[str | int, ...]) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            return self.convert(args[0], value, path)
+        if origin is list:
+            (inner,) = typing.get_args(tp)
+            if not isinstance(value, list):
+                self.fail(path, f"expected {_type_name(tp)}, got {value!r}")
+            return [self.convert(inner, v, (*path, i)) for i, v in enumerate(value)]
+        if dataclasses.is_dataclass(tp):
+            return self.build(tp, value, path)
+        if tp is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if tp is int and isinstance(value, bool):
+            self.fail(path, f"expected an integer, got {value!r}")
+        if not isinstance(value, tp):
+            self.fail(path, f"expected {_type_name(tp)}, got {value!r}")
+        return value
+
+
+def _validate(cfg: HallConfig, loader: _Loader) -> None:
+    fail = loader.fail
+    try:
+        ZoneInfo(cfg.hall.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(("hall", "timezone"), f"unknown time zone {cfg.hall.timezone!r}")
+    if not cfg.services:
+        fail(("services",), "at least one service is needed")
+    codes: set[str] = set()
+    for i, s in enumerate(cfg.services):
+        if not re.fullmatch(r"[A-Z]", s.code):
+            fail(("services", i, "code"), f"expected one capital letter A-Z, got {s.code!r}")
+        if s.code in codes:
+            fail(("services", i, "code"), f"service {s.code} is defined twice")
+        codes.add(s.code)
+        if s.time_limit_min < 0 or s.target_wait_min < 0 or s.default_service_min <= 0:
+            fail(("services", i), "minutes must be positive")
+    if not cfg.counters:
+        fail(("counters",), "at least one counter is needed")
+    numbers: set[int] = set()
+    for i, c in enumerate(cfg.counters):
+        if not 1 <= c.number <= 99:
+            fail(("counters", i, "number"), f"expected 1-99, got {c.number}")
+        if c.number in numbers:
+            fail(("counters", i, "number"), f"counter {c.number} is defined twice")
+        numbers.add(c.number)
+        if not c.services:
+            fail(("counters", i, "services"), "a counter must serve at least one service")
+        for code in c.services:
+            if code not in codes:
+                fail(("counters", i, "services"), f"unknown service {code!r}")
+        if c.policy not in {p.value for p in SelectionPolicy}:
+            fail(("counters", i, "policy"), f"expected fifo or service-order, got {c.policy!r}")
+    tokens: set[str] = set()
+    for i, t in enumerate(cfg.tokens):
+        if len(t.token) < 16:
+            fail(("tokens", i, "token"), "a token must be at least 16 characters")
+        if t.token in tokens:
+            fail(("tokens", i, "token"), "the same token is given twice")
+        tokens.add(t.token)
+        if t.role not in ROLES:
+            fail(("tokens", i, "role"), f"expected one of {', '.join(ROLES)}, got {t.role!r}")
+        if t.role == "counter" and t.counter not in numbers:
+            fail(
+                ("tokens", i, "counter"),
+                f"a counter token needs an existing counter, got {t.counter}",
+            )
+    q = cfg.queue
+    if q.max_recalls < 0 or q.elderly_age <= 0 or q.recent_window <= 0:
+        fail(("queue",), "queue settings must be positive")
+    if not 0 < cfg.api.port < 65536:
+        fail(("api", "port"), f"expected 1-65535, got {cfg.api.port}")
+    try:
+        re.compile(cfg.bills.account_pattern)
+    except re.error as exc:
+        fail(("bills", "account_pattern"), f"not a regular expression: {exc}")
+    if cfg.bills.source not in ("demo", "sync"):
+        fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
+
+
+def parse_config(text: str, source: str = "<config>") -> HallConfig:
+    loader = _Loader(source, text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            source, "", int(m.group(1)) if m else None, f"not valid TOML: {exc}"
+        ) from exc
+    cfg = loader.build(HallConfig, data, ())
+    _validate(cfg, loader)
+    return dataclasses.replace(cfg, source=source)
+
+
+def load_config(path: str | Path) -> HallConfig:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(str(p), "", None, f"cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(p), "", None, "not UTF-8 text") from exc
+    return parse_config(text, str(p))
+
+
+def describe(cls: Any = HallConfig, prefix: str = "") -> list[str]:
+    """Every setting with its type, default and description."""
+    out = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        tp = hints[f.name]
+        name = f"{prefix}{f.name}"
+        inner = typing.get_args(tp)[0] if typing.get_origin(tp) is list else tp
+        if dataclasses.is_dataclass(inner):
+            marker = f"[[{name}]]" if typing.get_origin(tp) is list else f"[{name}]"
+            out.append(f"{marker}  {f.metadata.get('doc', '')}")
+            out += describe(inner, prefix="  ")
+            continue
+        if f.default is not dataclasses.MISSING:
+            default = f" = {f.default!r}"
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f" = {f.default_factory()!r}"
+        else:
+            default = " (required)"
+        out.append(f"{name}: {_type_name(tp)}{default}  {f.metadata.get('doc', '')}")
+    return out

@@ -1,0 +1,5 @@
+"""The durable store: an append-only event log in SQLite (WAL, fsync on every commit)."""
+
+from kiosk.store.eventlog import EventStore, StorageError, StoredEvent
+
+__all__ = ["EventStore", "StorageError", "StoredEvent"]
