@@ -1,2 +1,245 @@
-def main() -> int:
+"""The ``kiosk`` command: one entry point for the hall daemon, the demo and the tools."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import date
+from typing import Any
+
+from kiosk.config import ConfigError, describe, load_config
+
+DEFAULT_CONFIG = "/etc/kiosk/hall.toml"
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _load(path: str) -> Any:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"配置错误 config error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_hall(args: argparse.Namespace) -> int:
+    from kiosk.app import HallApp, HallBusy
+
+    _setup_logging(args.verbose)
+    cfg = _load(args.config)
+    app = HallApp(cfg, host=args.host, port=args.port)
+    try:
+        app.start()
+    except (HallBusy, OSError) as exc:
+        print(f"cannot start the hall: {exc}", file=sys.stderr)
+        return 1
+    print(f"hall {cfg.hall.id} serving {app.base_url}/api/v1", file=sys.stderr, flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        app.stop()
     return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    if args.describe:
+        print("\n".join(describe()))
+        return 0
+    cfg = _load(args.config)
+    rules = cfg.queue_rules()
+    print(f"✓ {args.config}: hall {cfg.hall.id} ({cfg.hall.name})")
+    for s in rules.services.values():
+        limit = f"{s.time_limit_s // 60} min" if s.time_limit_s else "none"
+        print(f"  service {s.code} {s.name} / {s.name_en}: time limit {limit}")
+    for c in rules.counters.values():
+        print(f"  counter {c.number}: {', '.join(c.services)} ({c.policy.value})")
+    print(f"  {len(cfg.tokens)} API tokens; store in {cfg.data_path()}")
+    return 0
+
+
+def _open_store_readonly(cfg: Any) -> Any:
+    from kiosk.app import STORE_FILE
+    from kiosk.store import EventStore
+
+    path = cfg.data_path() / STORE_FILE
+    if not path.exists():
+        print(f"no store at {path} yet: no ticket was ever issued", file=sys.stderr)
+        raise SystemExit(1)
+    return EventStore(path)
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    from kiosk.clock import SystemClock
+    from kiosk.hall import Hall
+
+    cfg = _load(args.config)
+    store = _open_store_readonly(cfg)
+    try:
+        day = date.fromisoformat(args.date) if args.date else SystemClock(cfg.tz).now().date()
+        hall = Hall(cfg, store, SystemClock(cfg.tz))
+        rows = hall.tickets_of_day(day)
+    finally:
+        store.close()
+    print(f"{day.isoformat()}  {cfg.hall.name}  {len(rows)} 张号票 tickets")
+    header = ("号票", "业务", "状态", "取号", "叫号", "结束", "窗口", "评价")
+    print("  ".join(f"{h:<8}" for h in header))
+    status_zh = {
+        "waiting": "等候",
+        "called": "已叫号",
+        "serving": "办理中",
+        "done": "办结",
+        "no_show": "过号",
+        "cancelled": "取消",
+        "expired": "过期",
+    }
+    for r in rows:
+        cells = (
+            r["number"],
+            r["service"],
+            status_zh.get(r["status"], r["status"]),
+            r["issued_at"][11:19],
+            (r["called_at"] or "")[11:19],
+            (r["finished_at"] or "")[11:19],
+            str(r["counter"] or ""),
+            str(r["score"] if r["score"] is not None else ""),
+        )
+        print("  ".join(f"{c:<8}" for c in cells))
+    return 0
+
+
+def cmd_close_day(args: argparse.Namespace) -> int:
+    from kiosk.app import HallBusy, lock_data_dir
+    from kiosk.clock import SystemClock
+    from kiosk.hall import Hall
+    from kiosk.queue import QueueError
+
+    cfg = _load(args.config)
+    try:
+        lock = lock_data_dir(cfg.data_path())
+    except HallBusy:
+        # The daemon is running: it owns the queue, so close through its API.
+        import httpx
+
+        token = next((t.token for t in cfg.tokens if t.role == "manager"), None)
+        if token is None:
+            print("the hall daemon is running and the config has no manager token", file=sys.stderr)
+            return 1
+        host = "127.0.0.1" if cfg.api.host in ("0.0.0.0", "") else cfg.api.host
+        r = httpx.post(
+            f"http://{host}:{cfg.api.port}/api/v1/admin/close-day",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        if r.status_code != 200:
+            print(r.json()["error"]["message"], file=sys.stderr)
+            return 1
+        result = r.json()
+    else:
+        from kiosk.app import STORE_FILE
+        from kiosk.store import EventStore
+
+        store = EventStore(cfg.data_path() / STORE_FILE)
+        try:
+            result = Hall(cfg, store, SystemClock(cfg.tz)).close_day()
+        except QueueError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        finally:
+            store.close()
+            lock.close()
+    print(
+        f"日结完成 day closed: {result['day']}; {result['expired']} 张号票过期 expired, "
+        f"{result['purged']} 条个人信息已清除 personal records purged"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kiosk.demo import run_demo
+
+    _setup_logging(args.verbose) if args.verbose else logging.basicConfig(level=logging.WARNING)
+    return run_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kiosk",
+        description="供电营业厅排队叫号系统 — queue, self-service and calling for a utility business hall.",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    h = sub.add_parser("hall", help="serve the hall daemon (queue, devices, LAN API)")
+    h.add_argument(
+        "--config", default=DEFAULT_CONFIG, help=f"hall config (default {DEFAULT_CONFIG})"
+    )
+    h.add_argument("--host", help="override api.host")
+    h.add_argument("--port", type=int, help="override api.port")
+    h.set_defaults(func=cmd_hall)
+
+    d = sub.add_parser(
+        "demo",
+        help="a whole hall on this machine with simulated devices and customers",
+        description="Runs a hall daemon with a demo config, simulated counters working through "
+        "a day's customers at a faster clock, and shows the queue live in the terminal. "
+        "Prints the API base URL and the demo tokens.",
+    )
+    d.add_argument("--headless", action="store_true", help="no windows, terminal only")
+    d.add_argument(
+        "--speed", type=float, default=60.0, help="simulated seconds per real second (60)"
+    )
+    d.add_argument(
+        "--duration",
+        type=float,
+        default=0,
+        help="stop after this many real seconds (0: run the whole day)",
+    )
+    d.add_argument("--port", type=int, default=8470, help="API port (0: any free port)")
+    d.add_argument("--data-dir", help="keep the demo store here (default: a temporary directory)")
+    d.add_argument("--seed", type=int, default=7, help="random seed of the simulated day")
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("config", help="configuration tools")
+    csub = c.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    cc = csub.add_parser("check", help="validate a hall config file and summarise it")
+    cc.add_argument("config", nargs="?", default=DEFAULT_CONFIG)
+    cc.add_argument("--describe", action="store_true", help="list every setting with its default")
+    cc.set_defaults(func=cmd_config_check)
+
+    t = sub.add_parser("tickets", help="a day's tickets as a table (from the store)")
+    t.add_argument("--config", default=DEFAULT_CONFIG)
+    t.add_argument("--date", help="YYYY-MM-DD (default today)")
+    t.set_defaults(func=cmd_tickets)
+
+    cd = sub.add_parser(
+        "close-day", help="the daily close: expire what is left, purge personal data"
+    )
+    cd.add_argument("--config", default=DEFAULT_CONFIG)
+    cd.set_defaults(func=cmd_close_day)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -321,8 +321,8 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
     q = cfg.queue
     if q.max_recalls < 0 or q.elderly_age <= 0 or q.recent_window <= 0:
         fail(("queue",), "queue settings must be positive")
-    if not 0 < cfg.api.port < 65536:
-        fail(("api", "port"), f"expected 1-65535, got {cfg.api.port}")
+    if not 0 <= cfg.api.port < 65536:
+        fail(("api", "port"), f"expected 0-65535 (0: any free port), got {cfg.api.port}")
     try:
         re.compile(cfg.bills.account_pattern)
     except re.error as exc:

@@ -77,3 +77,48 @@ def translate(msgid: str, lang: str | None) -> str:
     if lang == SOURCE_LANG:
         return msgid
     return catalog(lang).get(msgid, msgid)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+# Calls whose string arguments are user-visible msgids: error classes take the template
+# first, ApiError third; translate() and N_() first.
+_ERROR_SUFFIXES = (
+    "Error",
+    "Request",
+    "Service",
+    "Counter",
+    "Ticket",
+    "Serves",
+    "Paused",
+    "State",
+    "Reached",
+    "Evaluated",
+    "Closed",
+    "Exhausted",
+)
+
+
+def extract_msgids(root: Path) -> dict[str, str]:
+    """msgid → "file:line" for every user-visible Chinese string under ``root``."""
+    found: dict[str, str] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "ApiError":
+                args = node.args[2:3]
+            elif name in ("translate", "N_") or name.endswith(_ERROR_SUFFIXES):
+                args = node.args[:1]
+            else:
+                continue
+            for arg in args:
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and _CJK.search(arg.value)
+                ):
+                    found.setdefault(arg.value, f"{path}:{node.lineno}")
+    return found

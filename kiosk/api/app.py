@@ -128,9 +128,10 @@ def create_app(hall: Hall, bills: BillSource, tokens: list[TokenSettings]) -> Fa
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        message = translate(
-            "没有这个接口" if exc.status_code == 404 else "请求方法不被允许", _lang(request)
-        )
+        if exc.status_code == 404:
+            message = translate("没有这个接口", _lang(request))
+        else:
+            message = translate("请求方法不被允许", _lang(request))
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), message)
 
     # -------------------------------------------------------------------- auth

@@ -142,7 +142,9 @@ class EventStore:
                 try:
                     if exc_type is None:
                         store._conn.execute("COMMIT")
-                    else:
+                    elif store._conn.in_transaction:
+                        # SQLite may already have rolled back by itself (disk full, I/O
+                        # error): a second ROLLBACK would hide the real error.
                         store._conn.execute("ROLLBACK")
                 finally:
                     store._lock.release()

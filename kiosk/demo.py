@@ -1,0 +1,314 @@
+"""``kiosk demo``: a whole hall on one machine.
+
+A real hall daemon (real store, real LAN API on loopback) with a demo config, a clock running
+``--speed`` times faster than real time from 08:30, a lobby issuing tickets to simulated
+customers arriving through the day, and simulated staff at the four counters calling,
+serving, recalling, marking no-shows, transferring and asking for ratings, all through the
+same HTTP API the real devices use. The terminal shows the queue live; at the end of the day
+(17:00) the demo runs the daily close and prints the day's figures, including how far the
+printed wait estimates were from the real waits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk.app import HallApp
+from kiosk.clock import ScaledClock
+from kiosk.config import load_config
+from kiosk.hall import Hall
+
+EXAMPLE = Path(__file__).resolve().parent / "data" / "hall.example.toml"
+OPEN_AT = (8, 30)
+CLOSE_AT = (17, 0)
+# Share of arrivals per service, and mean service length in minutes.
+MIX = {"A": 0.45, "B": 0.10, "C": 0.10, "D": 0.20, "E": 0.15}
+SERVICE_MIN = {"A": 3.0, "B": 14.0, "C": 10.0, "D": 4.0, "E": 7.0}
+
+
+def arrivals_per_hour(hour: float) -> float:
+    """Morning and early-afternoon peaks, a lunch dip."""
+    if hour < 9:
+        return 30
+    if hour < 11:
+        return 55
+    if hour < 13.5:
+        return 28
+    if hour < 16:
+        return 45
+    return 20
+
+
+@dataclass
+class Stats:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    estimates: dict[str, tuple[datetime, int]] = field(default_factory=dict)
+    errors_s: list[float] = field(default_factory=list)
+    recent_calls: list[str] = field(default_factory=list)
+    issued: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def demo_config_text(data_dir: Path, port: int) -> str:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('data_dir = "/var/lib/kiosk"', f'data_dir = "{data_dir}"')
+    text = text.replace('host = "0.0.0.0"', 'host = "127.0.0.1"')
+    return text.replace("port = 8470", f"port = {port}")
+
+
+class Simulation:
+    def __init__(self, app: HallApp, clock: ScaledClock, seed: int) -> None:
+        self.app = app
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self.stats = Stats()
+        self.stop = threading.Event()
+        cfg = app.config
+        self.tokens = {
+            t.role if t.role != "counter" else f"counter{t.counter}": t.token for t in cfg.tokens
+        }
+        self.base = app.base_url + "/api/v1"
+        self.close_at = clock.start.replace(hour=CLOSE_AT[0], minute=CLOSE_AT[1])
+
+    def sim_sleep(self, sim_seconds: float) -> bool:
+        """Sleep in simulated time; False when the demo is stopping."""
+        return not self.stop.wait(max(0.0, sim_seconds) / self.clock.speed)
+
+    def client(self, role: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base, headers={"Authorization": f"Bearer {self.tokens[role]}"}, timeout=10
+        )
+
+    def lobby(self) -> None:
+        rng = random.Random(self.rng.random())
+        with self.client("kiosk") as http:
+            while not self.stop.is_set():
+                now = self.clock.now()
+                if now >= self.close_at - timedelta(minutes=30):
+                    return  # last tickets half an hour before closing
+                rate = arrivals_per_hour(now.hour + now.minute / 60)
+                if not self.sim_sleep(rng.expovariate(rate / 3600)):
+                    return
+                service = rng.choices(list(MIX), weights=list(MIX.values()))[0]
+                body: dict[str, Any] = {"service": service}
+                if rng.random() < 0.08:
+                    body["priority"] = rng.choice(["elderly", "disabled", "appointment"])
+                if rng.random() < 0.3:
+                    body["account"] = str(3100000001 + rng.randrange(200))
+                r = http.post("/tickets", json=body)
+                if r.status_code != 201:
+                    self.stats.failures.append(r.text)
+                    continue
+                t = r.json()
+                with self.stats.lock:
+                    self.stats.issued += 1
+                    if t["estimated_wait_s"] is not None:
+                        issued = datetime.fromisoformat(t["issued_at"])
+                        self.stats.estimates[t["id"]] = (issued, t["estimated_wait_s"])
+
+    def counter(self, number: int) -> None:
+        rng = random.Random(self.rng.random() + number)
+        with self.client(f"counter{number}") as http:
+            while not self.stop.is_set():
+                r = http.post(f"/counters/{number}/call-next", json={"staff": f"10{number:02d}"})
+                if r.status_code == 204:
+                    if self.clock.now() >= self.close_at:
+                        return
+                    if not self.sim_sleep(30):
+                        return
+                    continue
+                if r.status_code != 200:
+                    self.stats.failures.append(r.text)
+                    if not self.sim_sleep(30):
+                        return
+                    continue
+                t = r.json()
+                self._record_call(t, number)
+                # The customer walks up; sometimes they do not come.
+                if rng.random() < 0.06:
+                    if not self.sim_sleep(60):
+                        return
+                    http.post(f"/counters/{number}/recall")
+                    if not self.sim_sleep(60):
+                        return
+                    http.post(f"/counters/{number}/no-show")
+                    continue
+                if not self.sim_sleep(rng.uniform(20, 50)):
+                    return
+                http.post(f"/counters/{number}/start", json={"staff": f"10{number:02d}"})
+                mean = SERVICE_MIN[t["service"]] * 60
+                if not self.sim_sleep(rng.lognormvariate(math.log(mean), 0.45)):
+                    return
+                if rng.random() < 0.04:
+                    target = rng.choice([s for s in MIX if s != t["service"]])
+                    http.post(
+                        f"/counters/{number}/transfer",
+                        json={"service": target, "reason": "需转其他业务"},
+                    )
+                    continue
+                http.post(f"/counters/{number}/done")
+                if rng.random() < 0.7:
+                    http.post(
+                        "/evaluations",
+                        json={"ticket": t["id"], "score": rng.choice([1, 1, 1, 2, 2, 3, 4])},
+                    )
+                if rng.random() < 0.05:
+                    http.post(f"/counters/{number}/pause")
+                    if not self.sim_sleep(rng.uniform(300, 900)):
+                        return
+                    http.post(f"/counters/{number}/resume")
+
+    def _record_call(self, t: dict[str, Any], counter: int) -> None:
+        with self.stats.lock:
+            self.stats.recent_calls.insert(0, f"请{t['number']}号到{counter}号窗口")
+            del self.stats.recent_calls[6:]
+            est = self.stats.estimates.pop(t["id"], None)
+            if est is not None and t["transfers"] == 0:
+                issued, predicted = est
+                actual = (datetime.fromisoformat(t["called_at"]) - issued).total_seconds()
+                self.stats.errors_s.append(actual - predicted)
+
+
+def render(hall: Hall, sim: Simulation, clock: ScaledClock, tty: bool) -> str:
+    view = hall.queue_view()
+    now = clock.now()
+    lines = [
+        f"{hall.config.hall.name}   {now:%Y-%m-%d %H:%M:%S}   (×{clock.speed:g})   "
+        f"已取号 issued {sim.stats.issued}",
+        "",
+        "业务 service            等候 waiting  预计 est. wait  开放窗口 open",
+    ]
+    for s in view["services"]:
+        est = "—" if s["estimated_wait_s"] is None else f"{round(s['estimated_wait_s'] / 60)} 分钟"
+        lines.append(
+            f"{s['service']} {s['name']:<14}{s['waiting']:>6}        {est:<12}{s['open_counters']:>4}"
+        )
+    lines += ["", "窗口 counter   状态 state   当前 now serving   候 waiting"]
+    state_zh = {"idle": "空闲", "busy": "办理", "paused": "暂停服务"}
+    for c in view["counters"]:
+        cur = c["current"]["number"] if c["current"] else "—"
+        lines.append(f"{c['name']:<10}{state_zh[c['state']]:<10}{cur:<18}{c['waiting']:>4}")
+    with sim.stats.lock:
+        calls = list(sim.stats.recent_calls)
+    lines += ["", "最近叫号 latest calls: " + "  ".join(calls)]
+    text = "\n".join(lines)
+    return ("\033[H\033[2J" + text) if tty else text + "\n" + "-" * 60
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    tmp = None
+    if args.data_dir:
+        data_dir = Path(args.data_dir)
+    else:
+        tmp = tempfile.mkdtemp(prefix="kiosk-demo-")
+        data_dir = Path(tmp)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    conf = data_dir / "hall.toml"
+    conf.write_text(demo_config_text(data_dir, args.port), encoding="utf-8")
+    cfg = load_config(conf)
+    today = datetime.now(cfg.tz)
+    start = today.replace(hour=OPEN_AT[0], minute=OPEN_AT[1], second=0, microsecond=0)
+    clock = ScaledClock(start, args.speed)
+    app = HallApp(cfg, clock=clock, ticker_interval_s=0.25)
+    if not args.headless and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        print("(the lobby, counter and display windows come with the UI; running headless)")
+    try:
+        app.start()
+    except OSError as exc:
+        print(f"cannot start the demo hall: {exc} (try --port 0)", file=sys.stderr)
+        return 1
+    assert app.hall is not None
+    print(f"演示营业厅 demo hall: {cfg.hall.name}")
+    print(f"LAN API  {app.base_url}/api/v1   OpenAPI {app.base_url}/openapi.json")
+    print("Demo tokens (Authorization: Bearer …):")
+    for tok in cfg.tokens:
+        who = f"{tok.role} {tok.counter}" if tok.role == "counter" else tok.role
+        print(f"  {who:<10} {tok.token}")
+    print(f"Demo bill accounts: 3100000001 … 3100000200    store: {data_dir / 'hall.db'}")
+    sys.stdout.flush()
+    sim = Simulation(app, clock, args.seed)
+    threads = [threading.Thread(target=sim.lobby, name="demo-lobby", daemon=True)]
+    threads += [
+        threading.Thread(target=sim.counter, args=(n,), name=f"demo-counter-{n}", daemon=True)
+        for n in app.hall.rules.counters
+    ]
+    for t in threads:
+        t.start()
+    tty = sys.stdout.isatty()
+    began = time.monotonic()
+    code = 0
+    try:
+        time.sleep(1.0)
+        while True:
+            print(render(app.hall, sim, clock, tty), flush=True)
+            if args.duration and time.monotonic() - began >= args.duration:
+                break
+            if not any(t.is_alive() for t in threads):
+                break
+            if sim.stop.wait(0.5 if tty else 5.0):
+                break
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        sim.stop.set()
+        for t in threads:
+            t.join(timeout=5)
+        summary = app.hall.close_day()
+        report = _summary(app, sim, summary)
+        app.stop()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(report)
+    return code
+
+
+def _summary(app: HallApp, sim: Simulation, closed: dict[str, Any]) -> str:
+    from kiosk.reports import daily_report
+
+    assert app.hall is not None and app.store is not None
+    rep = daily_report(app.store, app.hall.rules, app.hall.clock.now().date())
+    errs = sorted(abs(e) for e in sim.stats.errors_s)
+    lines = [
+        "",
+        f"日结 day closed {closed['day']}: issued {rep['issued']}, done {rep['done']}, "
+        f"no-show {rep['no_show']}, expired {closed['expired']}",
+        f"mean wait {rep['mean_wait_s'] or 0:.0f} s; satisfaction {rep['satisfaction']}",
+    ]
+    if errs:
+        p50 = errs[len(errs) // 2]
+        p90 = errs[min(len(errs) - 1, int(len(errs) * 0.9))]
+        bias = sum(sim.stats.errors_s) / len(sim.stats.errors_s)
+        lines.append(
+            f"wait estimate error over {len(errs)} tickets: |error| p50 {p50:.0f} s, "
+            f"p90 {p90:.0f} s, mean (actual - estimate) {bias:+.0f} s"
+        )
+    if sim.stats.failures:
+        lines.append(
+            f"{len(sim.stats.failures)} API refusals, first: {sim.stats.failures[0][:200]}"
+        )
+    lines.append(
+        "JSON "
+        + json.dumps(
+            {
+                "issued": rep["issued"],
+                "done": rep["done"],
+                "estimate_abs_err_p50_s": errs[len(errs) // 2] if errs else None,
+            }
+        )
+    )
+    return "\n".join(lines)
