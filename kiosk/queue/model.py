@@ -77,6 +77,7 @@ class Ticket:
     priority: Priority | None
     issued_at: datetime
     queued_at: datetime  # ordering key: the issue time, kept through transfers
+    queue_order: int = 0  # tie-break in log order (equal timestamps, reinstated tickets)
     identified: bool = False
     status: TicketStatus = TicketStatus.WAITING
     counter: int | None = None  # the counter that called it last

@@ -62,6 +62,7 @@ class Queue:
             code: ServiceTimes(window=rules.recent_window) for code in rules.services
         }
         self.last_event_at: datetime | None = None
+        self._queue_order = 0
 
     # ------------------------------------------------------------------ queries
 
@@ -85,7 +86,7 @@ class Queue:
         return [t for t in self.tickets.values() if t.status is TicketStatus.WAITING]
 
     def _sort_key(self, t: Ticket) -> tuple[int, datetime, int]:
-        return (t.priority_rank, t.queued_at, t.seq)
+        return (t.priority_rank, t.queued_at, t.queue_order)
 
     def waiting_for_service(self, service: str) -> list[Ticket]:
         """Tickets queueing for ``service`` (not those sent to one counter), in call order."""
@@ -171,7 +172,7 @@ class Queue:
 
             def key(t: Ticket) -> tuple[int, int, datetime, int]:
                 rank = -1 if t.target_counter == counter else order[t.service]
-                return (t.priority_rank, rank, t.queued_at, t.seq)
+                return (t.priority_rank, rank, t.queued_at, t.queue_order)
 
             return sorted(candidates, key=key)
         return sorted(candidates, key=self._sort_key)
@@ -418,6 +419,7 @@ class Queue:
                 priority=prio,
                 issued_at=e.at,
                 queued_at=e.at,
+                queue_order=self._next_order(),
                 identified=e.identified,
             )
             key = (e.day, e.service)
@@ -463,6 +465,7 @@ class Queue:
             t = self.tickets[e.ticket]
             t.status = TicketStatus.WAITING
             t.queued_at = e.at  # back of the queue: 过号重新排队
+            t.queue_order = self._next_order()
             t.finished_at = None
         elif isinstance(e, ev.TicketTransferred):
             t = self.tickets[e.ticket]
@@ -504,6 +507,10 @@ class Queue:
                 self.closed_day = e.day
             self._forget_before(e)
         # Other events (devices, printing, notices, evaluation requests) carry no queue state.
+
+    def _next_order(self) -> int:
+        self._queue_order += 1
+        return self._queue_order
 
     def _release(self, counter: int, ticket: str, *, finished: bool = True) -> None:
         c = self.counters[counter]

@@ -426,3 +426,14 @@ def test_replaying_the_log_rebuilds_exactly_the_same_state(rules, seed):
     # No number was ever issued twice on one day.
     issued = [(e.day, e.number) for e in h.log if isinstance(e, ev.TicketIssued)]
     assert len(issued) == len(set(issued))
+
+
+def test_reinstated_ticket_goes_behind_tickets_queued_at_the_same_instant(rules):
+    h = Hall(rules)
+    missed = h.do("issue", "A")[0].ticket
+    other = h.do("issue", "A")[0].ticket  # same timestamp as the first
+    h.call(1)
+    h.do("no_show", 1)
+    h.do("reinstate", missed)
+    assert h.q.position(missed) == 1
+    assert h.call(1) == other

@@ -1,0 +1,139 @@
+"""The ``kiosk`` command as a technician runs it (real subprocesses)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.hall import EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+def config_in(tmp_path: Path) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'data_dir = "/var/lib/kiosk"', 'data_dir = "data"'
+    )
+    p = tmp_path / "hall.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_config_check_accepts_the_example_and_summarises_it(tmp_path):
+    r = kiosk("config", "check", str(config_in(tmp_path)))
+    assert r.returncode == 0, r.stderr
+    assert "service A 电费缴纳" in r.stdout and "counter 2: A, D, E (service-order)" in r.stdout
+
+
+def test_config_check_rejects_a_bad_file_with_its_line(tmp_path):
+    p = config_in(tmp_path)
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("port = 8470", "port = -1"), encoding="utf-8"
+    )
+    r = kiosk("config", "check", str(p))
+    assert r.returncode == 2
+    assert f"{p}:14: api.port: expected 0-65535" in r.stderr
+
+
+def test_every_command_has_help():
+    for cmd in (["hall"], ["demo"], ["config", "check"], ["tickets"], ["close-day"]):
+        r = kiosk(*cmd, "--help")
+        assert r.returncode == 0 and "usage: kiosk" in r.stdout
+
+
+def test_tickets_and_close_day_work_on_the_store_without_a_daemon(tmp_path):
+    from kiosk.clock import SystemClock
+    from kiosk.config import load_config
+    from kiosk.hall import Hall
+    from kiosk.store import EventStore
+
+    cfg = load_config(config_in(tmp_path))
+    store = EventStore(cfg.data_path() / "hall.db")
+    hall = Hall(cfg, store, SystemClock(cfg.tz))
+    hall.issue_ticket("A")
+    hall.issue_ticket("B")
+    hall.call_next(1)
+    store.close()
+    r = kiosk("tickets", "--config", str(tmp_path / "hall.toml"))
+    assert r.returncode == 0, r.stderr
+    assert "2 张号票 tickets" in r.stdout
+    rows = [line.split() for line in r.stdout.splitlines()[2:]]
+    assert [(row[0], row[2]) for row in rows] == [("A001", "已叫号"), ("B001", "等候")]
+    r = kiosk("close-day", "--config", str(tmp_path / "hall.toml"))
+    assert r.returncode == 0, r.stderr
+    assert "2 张号票过期 expired" in r.stdout
+    r = kiosk("close-day", "--config", str(tmp_path / "hall.toml"))
+    assert r.returncode == 1 and "今日已经日结" in r.stderr
+
+
+def test_close_day_goes_through_the_running_daemon(tmp_path):
+    import httpx
+
+    p = config_in(tmp_path)
+    text = p.read_text(encoding="utf-8").replace('host = "0.0.0.0"', 'host = "127.0.0.1"')
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p.write_text(text.replace("port = 8470", f"port = {port}"), encoding="utf-8")
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "hall", "--config", str(p)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert daemon.stderr is not None
+        for line in daemon.stderr:
+            if "serving" in line:
+                break
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/tickets",
+            json={"service": "A"},
+            headers={"Authorization": "Bearer change-me-lobby-kiosk-0001"},
+        )
+        assert r.status_code == 201
+        r = kiosk("close-day", "--config", str(p))
+        assert r.returncode == 0, r.stderr
+        assert "1 张号票过期" in r.stdout
+        r = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/queue",
+            headers={"Authorization": "Bearer change-me-manager-00000001"},
+        )
+        assert r.json()["closed"] is True
+        # A second daemon on the same store is refused.
+        second = kiosk("hall", "--config", str(p), "--port", "0")
+        assert second.returncode == 1 and "another hall daemon" in second.stderr
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=15)
+        assert daemon.stderr is not None
+        daemon.stderr.close()
+    assert daemon.returncode == 0  # SIGTERM is a clean stop
+
+
+@pytest.mark.slow
+def test_headless_demo_runs_a_day_and_reports_it(tmp_path):
+    r = kiosk("demo", "--headless", "--speed", "1200", "--duration", "6", "--port", "0", timeout=90)
+    assert r.returncode == 0, r.stderr
+    assert "Demo tokens" in r.stdout and "/api/v1" in r.stdout
+    assert "1号窗口" in r.stdout and "电费缴纳" in r.stdout
+    summary = [line for line in r.stdout.splitlines() if line.startswith("日结 day closed")]
+    assert summary, r.stdout[-2000:]
+    issued = int(summary[0].split("issued ")[1].split(",")[0])
+    assert issued > 20
+    assert "wait estimate error over" in r.stdout
