@@ -335,7 +335,7 @@ class TicketPrinter:
             )
         label = job.content.number if isinstance(job.content, TicketContent) else "statement"
         if self._backend is None:
-            self._connect()
+            self._connect(read_status=False)  # the read just below is the one that counts
         before, fault = self._check_status()
         if fault is not None:
             log.warning("not printing %s: %s", label, fault.value)
@@ -376,7 +376,7 @@ class TicketPrinter:
         )
 
     # -- port and status ---------------------------------------------------------------
-    def _connect(self) -> bool:
+    def _connect(self, *, read_status: bool = True) -> bool:
         self._last_check = time.monotonic()
         try:
             backend = self._backend_factory(self.settings)
@@ -388,7 +388,8 @@ class TicketPrinter:
             return False
         self._backend = backend
         log.info("printer port %s open", self.settings.url)
-        self._check_status()
+        if read_status:
+            self._check_status()
         return True
 
     def _lost(self, exc: DeviceError) -> None:

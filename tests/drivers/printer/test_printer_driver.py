@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import select
 import socket
 import threading
@@ -213,7 +214,7 @@ def test_a_silent_printer_is_offline_within_about_300_ms(
     assert result.outcome is PrintOutcome.NOT_PRINTED
     assert result.fault is PrinterFault.OFFLINE
     assert result.reason is not None and result.reason.startswith("打印机离线")
-    assert 0.25 <= elapsed < 0.6
+    assert 0.25 <= elapsed < 0.8  # 300 ms, plus scheduling slack on a busy machine
     assert TICKET_BYTES not in sim.received
     assert recorder.faults()[-1].startswith("打印机离线")
 
@@ -240,7 +241,7 @@ def test_submit_returns_at_once_even_when_the_printer_hangs(
 
     started = time.monotonic()
     future = printer.submit(TICKET, on_done)
-    assert time.monotonic() - started < 0.05
+    assert time.monotonic() - started < 0.1
     assert not future.done()
     assert finished.wait(3)
     assert done == [future.result()]
@@ -409,3 +410,18 @@ def test_bench_helpers_report_bytes_and_latencies(tmp_path: Path) -> None:
     latencies = bench_print_latencies(5, tmp_path)
     assert len(latencies) == 5
     assert all(0 < s < 0.5 for s in latencies)
+
+
+@pytest.mark.hardware
+@pytest.mark.skipif(
+    not os.environ.get("KIOSK_PRINTER_URL"), reason="set KIOSK_PRINTER_URL to a real printer"
+)
+def test_a_real_printer_prints_a_typical_ticket(recorder: Recorder) -> None:
+    """On a bench: ``KIOSK_PRINTER_URL=/dev/ttyUSB0 pytest -m hardware`` prints one ticket."""
+    settings = PrinterSettings(
+        os.environ["KIOSK_PRINTER_URL"],
+        baudrate=int(os.environ.get("KIOSK_PRINTER_BAUD", "9600")),
+    )
+    with running(settings, recorder) as printer:
+        result = printer.print_ticket(TICKET, timeout_s=10)
+    assert result.ok, result.reason
