@@ -8,6 +8,7 @@ into :mod:`drivers.errors` and can reopen itself after the device comes back (US
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -18,7 +19,18 @@ import serial
 
 from drivers.errors import DeviceTimeout, DeviceUnavailable
 
+try:
+    import termios
+except ImportError:  # not POSIX
+    _TERMIOS_ERRORS: tuple[type[Exception], ...] = ()
+else:
+    _TERMIOS_ERRORS = (termios.error,)
+
 log = logging.getLogger("drivers.transport")
+
+# pyserial lets termios.error (not an OSError) escape from flush() and reset_input_buffer()
+# on a tty whose device is gone (a pty after unplug, a USB adapter pulled out).
+_PORT_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -61,10 +73,8 @@ class SerialTransport:
     def close(self) -> None:
         port, self._port = self._port, None
         if port is not None:
-            try:
+            with contextlib.suppress(*_PORT_ERRORS):
                 port.close()
-            except (serial.SerialException, OSError):
-                pass
 
     def reopen(self) -> None:
         self.close()
@@ -82,7 +92,7 @@ class SerialTransport:
             port.flush()
         except serial.SerialTimeoutException as exc:
             raise DeviceTimeout(self.device, f"write to {self.settings.url} timed out") from exc
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             self.close()
             raise DeviceUnavailable(self.device, f"write to {self.settings.url} failed: {exc}") from exc
 
@@ -111,6 +121,6 @@ class SerialTransport:
         port = self._require()
         try:
             port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             self.close()
             raise DeviceUnavailable(self.device, f"{self.settings.url}: {exc}") from exc

@@ -24,6 +24,7 @@ class PtyLink:
         self.path = Path(path)
         self._master = -1
         self._slave = -1
+        self._unplugs = 0  # lets read() see that its fd was closed (and maybe reused) meanwhile
         self._lock = threading.Lock()
         self.plug()
 
@@ -54,6 +55,7 @@ class PtyLink:
         with self._lock:
             master, slave = self._master, self._slave
             self._master = self._slave = -1
+            self._unplugs += 1
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
             for fd in (master, slave):
@@ -69,14 +71,18 @@ class PtyLink:
 
     def read(self, n: int, timeout_s: float) -> bytes:
         """Up to ``n`` bytes the driver wrote, or ``b""`` after ``timeout_s`` or when unplugged."""
-        fd = self._master
+        with self._lock:
+            fd, unplugs = self._master, self._unplugs
         if fd < 0:
             return b""
         try:
             ready, _, _ = select.select([fd], [], [], timeout_s)
             if not ready:
                 return b""
-            return os.read(fd, n)
+            with self._lock:
+                if self._unplugs != unplugs:
+                    return b""  # the fd number may now belong to another file
+                return os.read(fd, n)
         except (OSError, ValueError):
             return b""
 
