@@ -15,7 +15,7 @@ from drivers.idcard.card import (
     id_check_digit,
     is_valid_id_number,
 )
-from drivers.idcard.reader import IdCardReader
+from drivers.idcard.reader import IdCardReader, IdCardSettings
 
 __all__ = [
     "BirthDateMismatch",
@@ -24,6 +24,7 @@ __all__ = [
     "CardType",
     "IdCard",
     "IdCardReader",
+    "IdCardSettings",
     "InvalidCardDate",
     "InvalidCardField",
     "InvalidIdNumber",

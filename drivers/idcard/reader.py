@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from drivers.errors import DeviceError, DeviceTimeout, DeviceUnavailable, ProtocolError
 from drivers.idcard.card import CardRejected, IdCard, decode_text_block
@@ -36,11 +37,49 @@ from drivers.transport import PortSettings, SerialTransport
 
 log = logging.getLogger("drivers.idcard")
 
-DEFAULT_BAUDRATE = 115200
 RESYNC_GRACE_S = 0.2
 """After a corrupt frame, how long to wait for a good one before giving up on the answer."""
 READ_ATTEMPTS = 3
 """Consecutive failed reads of one presentation before the customer is asked to retry."""
+
+
+@dataclass(frozen=True)
+class IdCardSettings:
+    """How to reach the reader and how often to poll it. Serial: 115200 8N1."""
+
+    url: str
+    baudrate: int = 115200
+    #: Port read timeout: the longest a read blocks (stop() and deadlines wait on it).
+    timeout_s: float = 0.05
+    #: Pause between two find requests; a card waits half of it on average.
+    poll_interval_s: float = 0.3
+    #: Longest wait for the answer to find, select or SAM status.
+    reply_timeout_s: float = 1.0
+    #: Longest wait for the answer to a read (a real SAM takes up to about a second).
+    read_timeout_s: float = 3.0
+    #: Reopen attempts while the port is gone or the reader is silent.
+    reopen_interval_s: float = 1.0
+    #: Polls in a row without an answer before the reader is reported faulty.
+    silent_polls_before_fault: int = 3
+
+    def __post_init__(self) -> None:
+        if not self.url:
+            raise ValueError("idcard url is empty")
+        for name in (
+            "timeout_s",
+            "poll_interval_s",
+            "reply_timeout_s",
+            "read_timeout_s",
+            "reopen_interval_s",
+        ):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be > 0")
+        if self.silent_polls_before_fault < 1:
+            raise ValueError("silent_polls_before_fault must be >= 1")
+
+    @property
+    def port(self) -> PortSettings:
+        return PortSettings(self.url, self.baudrate, self.timeout_s)
 
 
 def _ignore(*_args: object) -> None:
@@ -61,35 +100,26 @@ class IdCardReader:
 
     def __init__(
         self,
-        port: str | PortSettings,
+        settings: IdCardSettings | str,
         *,
         on_card: Callable[[IdCard], None],
         on_error: Callable[[str], None] = _ignore,
         on_fault: Callable[[str], None] = _ignore,
         on_recovered: Callable[[], None] = _ignore,
-        poll_interval_s: float = 0.3,
-        reply_timeout_s: float = 1.0,
-        read_timeout_s: float = 3.0,
-        reopen_interval_s: float = 1.0,
-        silent_polls_before_fault: int = 3,
     ) -> None:
-        settings = port if isinstance(port, PortSettings) else PortSettings(port, DEFAULT_BAUDRATE)
-        self._transport = SerialTransport(DEVICE, settings)
+        self.settings = (
+            settings if isinstance(settings, IdCardSettings) else IdCardSettings(settings)
+        )
+        self._transport = SerialTransport(DEVICE, self.settings.port)
         self._on_card = on_card
         self._on_error = on_error
         self._on_fault = on_fault
         self._on_recovered = on_recovered
-        self._poll_interval_s = poll_interval_s
-        self._reply_timeout_s = reply_timeout_s
-        self._read_timeout_s = read_timeout_s
-        self._reopen_interval_s = reopen_interval_s
-        self._silent_polls_before_fault = silent_polls_before_fault
         self._parser = ResponseParser()
         self._io_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # Worker state, touched only under _io_lock.
-        self._answers = 0
         self._silent_polls = 0
         self._faulted = False
         self._armed = True  # a failed find was seen since the last card was reported
@@ -97,7 +127,7 @@ class IdCardReader:
 
     @property
     def url(self) -> str:
-        return self._transport.settings.url
+        return self.settings.url
 
     @property
     def running(self) -> bool:
@@ -147,7 +177,7 @@ class IdCardReader:
             try:
                 if opened_here:
                     self._transport.open()
-                response = self._exchange(Command.SAM_STATUS, self._reply_timeout_s)
+                response = self._exchange(Command.SAM_STATUS, self.settings.reply_timeout_s)
             except DeviceError as exc:
                 log.warning("SAM status unavailable: %s", exc.message)
                 return False
@@ -170,7 +200,7 @@ class IdCardReader:
                         log.exception("idcard poll failed unexpectedly")
                         self._transport.close()
                         self._fault("身份证阅读器驱动异常 / driver error, see the journal")
-                        delay = self._reopen_interval_s
+                        delay = self.settings.reopen_interval_s
                 self._stop.wait(delay)
         finally:
             with self._io_lock:
@@ -179,35 +209,37 @@ class IdCardReader:
 
     def _cycle(self) -> float:
         """One poll; returns how long to wait before the next."""
-        answers_before = self._answers
+        answered = False
         try:
             if not self._transport.is_open:
                 self._transport.open()
                 log.info("opened %s", self.url)
-            self._poll_card()
+            find = self._exchange(Command.FIND, self.settings.reply_timeout_s)
+            answered = True
+            self._silent_polls = 0
+            self._recover()  # before any card: the reader is back, then it reads
+            self._after_find(find)
         except DeviceUnavailable as exc:
             self._transport.close()
             self._silent_polls = 0
             self._fault(f"身份证阅读器未连接 / ID-card reader unavailable: {exc.message}")
-            return self._reopen_interval_s
+            return self.settings.reopen_interval_s
         except SamResultError as exc:
             log.debug("%s", exc.message)
         except (DeviceTimeout, ProtocolError) as exc:
             log.debug("no usable answer: %s", exc.message)
-        if self._answers > answers_before:
-            return self._poll_interval_s
+        if answered:
+            return self.settings.poll_interval_s
         self._silent_polls += 1
-        if self._silent_polls >= self._silent_polls_before_fault:
+        if self._silent_polls >= self.settings.silent_polls_before_fault:
             self._fault(f"身份证阅读器无应答 / ID-card reader not answering on {self.url}")
             # Reopen next time: a wedged USB serial adapter often needs it.
             self._transport.close()
-            return self._reopen_interval_s
-        return self._poll_interval_s
+            return self.settings.reopen_interval_s
+        return self.settings.poll_interval_s
 
-    def _poll_card(self) -> None:
-        find = self._exchange(Command.FIND, self._reply_timeout_s)
-        self._silent_polls = 0
-        self._recover()  # before any card: the reader is back, then it reads
+    def _after_find(self, find: Response) -> None:
+        """Select and read a card just found, unless it is the one already reported."""
         if find.sw3 == ResultCode.NO_CARD:
             self._armed = True
             self._read_failures = 0
@@ -215,29 +247,29 @@ class IdCardReader:
         find.expect(ResultCode.FIND_OK)
         if not self._armed:
             return  # the card already reported is still on the reader
-        self._exchange(Command.SELECT, self._reply_timeout_s).expect(ResultCode.OK)
+        self._exchange(Command.SELECT, self.settings.reply_timeout_s).expect(ResultCode.OK)
         try:
-            read = self._exchange(Command.READ_TEXT_PHOTO, self._read_timeout_s)
+            read = self._exchange(Command.READ_TEXT_PHOTO, self.settings.read_timeout_s)
             read.expect(ResultCode.OK)
         except ReadFailed:
             self._read_failures += 1
             if self._read_failures >= READ_ATTEMPTS:
-                self._reject("read failed %d times", CardRejected.customer_message, READ_ATTEMPTS)
+                self._reject(CardRejected.customer_message, f"read failed {READ_ATTEMPTS} times")
             return
-        except (DeviceTimeout, ProtocolError):
+        except (DeviceTimeout, ProtocolError) as exc:
             # The SAM may have counted the card as read: ask for it again, then go on.
-            self._reject("no usable answer to read", CardRejected.customer_message)
+            self._reject(CardRejected.customer_message, f"no usable answer to read: {exc.message}")
             raise
         self._armed = False
         self._read_failures = 0
         try:
             card = decode_text_block(parse_card_data(read.data).text)
         except CardRejected as exc:
-            self._reject("card rejected: %s", exc.customer_message, exc.message)
+            self._reject(exc.customer_message, exc.message)
             return
         except ProtocolError as exc:
             # Lengths that do not add up: the SAM's answer, not the card, is at fault.
-            self._reject("card data rejected: %s", CardRejected.customer_message, exc.message)
+            self._reject(CardRejected.customer_message, exc.message)
             return
         log.info("card read")
         self._call(self._on_card, card)
@@ -259,7 +291,6 @@ class IdCardReader:
                 deadline = min(deadline, time.monotonic() + RESYNC_GRACE_S)
                 continue
             if response is not None:
-                self._answers += 1
                 return response
             if time.monotonic() >= deadline or self._stop.is_set():
                 if corrupt is not None:
@@ -267,10 +298,14 @@ class IdCardReader:
                 raise DeviceTimeout(DEVICE, f"no answer to {command.name} within {timeout_s:.1f} s")
             self._parser.feed(transport.read(self._parser.needed))
 
-    def _reject(self, log_message: str, customer_message: str, *args: object) -> None:
+    def _reject(self, customer_message: str, reason: str) -> None:
+        """A presented card could not be used: tell the customer, wait for the next one.
+
+        ``reason`` is for the journal and never holds card data (the errors see to that).
+        """
         self._armed = False
         self._read_failures = 0
-        log.warning(log_message, *args)
+        log.warning("card not usable: %s", reason)
         self._call(self._on_error, customer_message)
 
     def _fault(self, message: str) -> None:

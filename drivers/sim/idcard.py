@@ -17,7 +17,7 @@ import random
 import tempfile
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -214,7 +214,8 @@ class IdCardReaderSim:
         self.photo = photo
         self.sam_id = sam_id
         self.read_once = read_once
-        self.requests: deque[Request] = deque(maxlen=10_000)
+        self.requests: deque[Request] = deque(maxlen=10_000)  # the latest, for assertions
+        self._counts: Counter[Command | None] = Counter()
         self.bad_requests = 0
         self._parser = RequestParser()
         self._changed = threading.Condition()
@@ -223,6 +224,7 @@ class IdCardReaderSim:
         self._text: bytes | None = None
         self._found = self._selected = self._read = False
         self._answering = True
+        self._failing_reads = 0
         # Pending faults: (the command whose response they hit, or None for any; garbage).
         self._garbage: list[tuple[Command | None, bytes]] = []
         self._corrupt: list[tuple[Command | None, bytes]] = []
@@ -261,6 +263,11 @@ class IdCardReaderSim:
         with self._changed:
             self._corrupt.append((of, b""))
 
+    def fail_next_reads(self, count: int) -> None:
+        """Answer the next ``count`` reads with 0x41 (a card slid off mid-read), card kept."""
+        with self._changed:
+            self._failing_reads = count
+
     def set_answering(self, answering: bool) -> None:
         """``False``: keep reading and recording requests, answer none (a hung SAM)."""
         with self._changed:
@@ -269,9 +276,9 @@ class IdCardReaderSim:
     # --- recording -----------------------------------------------------------------------
 
     def count(self, command: Command | None = None) -> int:
-        """Requests received so far (of ``command``, when given)."""
+        """Requests received so far (of ``command``, when given; ``None``: all of them)."""
         with self._changed:
-            return sum(1 for r in self.requests if command is None or r.command is command)
+            return self._counts[command] if command is not None else self._counts.total()
 
     def wait_until(self, condition: Callable[[], bool], timeout_s: float) -> bool:
         """Wait until ``condition()`` holds, re-checked after every request handled."""
@@ -327,6 +334,7 @@ class IdCardReaderSim:
     def _handle(self, request: Request) -> None:
         with self._changed:
             self.requests.append(request)
+            self._counts[request.command] += 1
             frame = self._answer(request.command) if self._answering else None
             if frame is not None:
                 frame = self._apply_faults(request.command, frame)
@@ -353,7 +361,8 @@ class IdCardReaderSim:
                 return build_response(ResultCode.SELECT_FAILED)
             return build_response(ResultCode.OK, bytes(8))
         if command in (Command.READ_TEXT_PHOTO, Command.READ_TEXT_PHOTO_FINGERPRINT):
-            if text is None or not (card_ready and self._selected):
+            if text is None or not (card_ready and self._selected) or self._failing_reads:
+                self._failing_reads = max(0, self._failing_reads - 1)
                 return build_response(ResultCode.READ_FAILED)
             self._read = True
             self._found = self._selected = False
@@ -396,16 +405,15 @@ def measure_card_latency(
     random point of the poll period, as a customer's would, so the figures include the wait
     for the next poll (median about half the poll interval plus one find-select-read).
     """
-    from drivers.idcard.reader import IdCardReader
+    from drivers.idcard.reader import IdCardReader, IdCardSettings
 
     jitter = random.Random(seed)
     latencies: list[float] = []
     arrived = threading.Event()
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         link = PtyLink(Path(tmp) / "idcard")
-        reader = IdCardReader(
-            link.url, on_card=lambda _card: arrived.set(), poll_interval_s=poll_interval_s
-        )
+        settings = IdCardSettings(link.url, poll_interval_s=poll_interval_s)
+        reader = IdCardReader(settings, on_card=lambda _card: arrived.set())
         try:
             with IdCardReaderSim(link) as sim:
                 reader.start()

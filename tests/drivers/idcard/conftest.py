@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.idcard import IdCardReader
+from drivers.idcard import IdCardReader, IdCardSettings
 from drivers.sim.idcard import IdCardReaderSim
 from drivers.sim.link import PtyLink
 from drivers.transport import PortSettings, SerialTransport
@@ -47,19 +47,23 @@ def make_reader(link: PtyLink, sim: IdCardReaderSim, recorder: Recorder) -> Iter
     readers: list[IdCardReader] = []
 
     def make(**overrides: object) -> IdCardReader:
-        options: dict[str, object] = {
-            "on_card": recorder.on_card,
-            "on_error": recorder.on_error,
-            "on_fault": recorder.on_fault,
-            "on_recovered": recorder.on_recovered,
+        timings: dict[str, object] = {
             "poll_interval_s": 0.03,
             "reply_timeout_s": 0.25,
             "read_timeout_s": 0.5,
             "reopen_interval_s": 0.1,
             "silent_polls_before_fault": 2,
         }
-        options.update(overrides)
-        reader = IdCardReader(link.url, **options)  # type: ignore[arg-type]
+        callbacks: dict[str, object] = {
+            "on_card": recorder.on_card,
+            "on_error": recorder.on_error,
+            "on_fault": recorder.on_fault,
+            "on_recovered": recorder.on_recovered,
+        }
+        for key, value in overrides.items():
+            (callbacks if key.startswith("on_") else timings)[key] = value
+        settings = IdCardSettings(link.url, **timings)  # type: ignore[arg-type]
+        reader = IdCardReader(settings, **callbacks)  # type: ignore[arg-type]
         readers.append(reader)
         reader.start()
         return reader

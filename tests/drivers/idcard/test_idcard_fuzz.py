@@ -78,6 +78,7 @@ def test_given_random_bytes_in_any_chunking_then_only_protocol_errors_and_it_set
     assert parser.buffered <= max(len(data), 4)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(frame=st.sampled_from(FRAMES), cut=st.integers(0, 1294))
 def test_given_a_truncated_frame_then_no_response_and_no_error_yet(frame: bytes, cut: int) -> None:

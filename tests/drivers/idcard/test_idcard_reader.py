@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
 import pytest
 
-from drivers.idcard import IdCard, IdCardReader
+from drivers.idcard import IdCard, IdCardReader, IdCardSettings
 from drivers.idcard.codec import Command
 from drivers.sim.idcard import (
     ADULT_CARD,
@@ -135,6 +136,31 @@ def test_given_a_foreign_permanent_resident_card_then_a_clear_chinese_message(
     assert recorder.kinds() == ["error"]
 
 
+def test_given_two_failed_reads_then_the_third_attempt_reads_the_card_silently(
+    make_reader: ReaderFactory, sim: IdCardReaderSim, recorder: Recorder
+) -> None:
+    make_reader()
+    sim.fail_next_reads(2)
+    sim.present_card(ADULT_CARD)
+    recorder.wait_for("card")
+    assert recorder.kinds() == ["card"]
+    assert sim.count(Command.READ_TEXT_PHOTO) == 3
+
+
+def test_given_reads_failing_three_times_then_the_customer_is_asked_once_to_retry(
+    make_reader: ReaderFactory, sim: IdCardReaderSim, recorder: Recorder
+) -> None:
+    make_reader()
+    sim.fail_next_reads(3)
+    sim.present_card(ADULT_CARD)
+    assert recorder.wait_for("error") == ["请重新放置身份证"]
+    finds_after(sim, 5)  # the card still lies there: not read again until lifted
+    assert sim.count(Command.READ_TEXT_PHOTO) == 3
+    present_again(sim, ADULT_CARD)
+    recorder.wait_for("card")
+    assert recorder.kinds() == ["error", "card"]
+
+
 @pytest.mark.slow
 def test_given_a_reader_that_stops_answering_then_fault_and_on_resuming_recovered(
     make_reader: ReaderFactory, sim: IdCardReaderSim, recorder: Recorder
@@ -177,12 +203,10 @@ def test_given_no_port_at_start_then_fault_and_recovered_once_it_appears(
 ) -> None:
     path = tmp_path / "late"
     reader = IdCardReader(
-        str(path),
+        IdCardSettings(str(path), poll_interval_s=0.03, reopen_interval_s=0.05),
         on_card=recorder.on_card,
         on_fault=recorder.on_fault,
         on_recovered=recorder.on_recovered,
-        poll_interval_s=0.03,
-        reopen_interval_s=0.05,
     )
     reader.start()
     link: PtyLink | None = None
@@ -202,7 +226,7 @@ def test_given_no_port_at_start_then_fault_and_recovered_once_it_appears(
 def test_given_sam_status_then_true_when_it_answers_ok_with_or_without_the_worker(
     link: PtyLink, sim: IdCardReaderSim, make_reader: ReaderFactory
 ) -> None:
-    idle = IdCardReader(link.url, on_card=lambda _card: None, reply_timeout_s=0.5)
+    idle = IdCardReader(IdCardSettings(link.url, reply_timeout_s=0.5), on_card=lambda _: None)
     assert idle.sam_status()
     assert sim.count(Command.SAM_STATUS) == 1
     idle.stop()
@@ -214,7 +238,7 @@ def test_given_a_silent_or_missing_reader_then_sam_status_is_false(
     tmp_path: Path, link: PtyLink, sim: IdCardReaderSim
 ) -> None:
     sim.set_answering(False)
-    silent = IdCardReader(link.url, on_card=lambda _card: None, reply_timeout_s=0.2)
+    silent = IdCardReader(IdCardSettings(link.url, reply_timeout_s=0.2), on_card=lambda _: None)
     assert not silent.sam_status()
     missing = IdCardReader(str(tmp_path / "absent"), on_card=lambda _card: None)
     assert not missing.sam_status()
@@ -277,3 +301,33 @@ def test_given_the_bench_helper_then_it_returns_one_latency_per_card(tmp_path: P
     assert len(latencies) == 3
     assert all(0 < latency < 1.0 for latency in latencies)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_given_settings_then_defaults_follow_the_protocol_page_and_bad_values_are_refused() -> None:
+    settings = IdCardSettings("/dev/kiosk-idcard")
+    assert (settings.baudrate, settings.poll_interval_s) == (115200, 0.3)
+    assert settings.port.baudrate == 115200 and settings.port.url == "/dev/kiosk-idcard"
+    assert IdCardReader("/dev/kiosk-idcard", on_card=lambda _: None).settings == settings
+    for bad in ({"url": ""}, {"poll_interval_s": 0}, {"silent_polls_before_fault": 0}):
+        with pytest.raises(ValueError):
+            IdCardSettings(**{"url": "/dev/x", **bad})  # type: ignore[arg-type]
+
+
+@pytest.mark.hardware
+@pytest.mark.skipif(
+    not os.environ.get("KIOSK_IDCARD_URL"), reason="set KIOSK_IDCARD_URL to a real reader"
+)
+def test_a_real_reader_answers_sam_status_and_reads_a_presented_card(recorder: Recorder) -> None:
+    """On a bench: ``KIOSK_IDCARD_URL=/dev/ttyUSB0 pytest -m hardware tests/drivers/idcard``,
+    then put a resident ID card on the reader within 20 s."""
+    settings = IdCardSettings(
+        os.environ["KIOSK_IDCARD_URL"],
+        baudrate=int(os.environ.get("KIOSK_IDCARD_BAUD", "115200")),
+    )
+    reader = IdCardReader(
+        settings, on_card=recorder.on_card, on_error=recorder.on_error, on_fault=recorder.on_fault
+    )
+    assert reader.sam_status(), "no SAM status answer: check the port, baud rate and power"
+    with reader:
+        (card,) = recorder.wait_for("card", timeout_s=20.0)
+    assert isinstance(card, IdCard)

@@ -174,3 +174,14 @@ def test_given_a_block_of_the_wrong_size_when_presented_then_value_error(
 ) -> None:
     with pytest.raises(ValueError):
         sim.present_card(b"short")
+
+
+def test_given_failing_reads_then_0x41_that_many_times_and_the_card_stays(
+    host: SerialTransport, sim: IdCardReaderSim
+) -> None:
+    sim.present_card()
+    sim.fail_next_reads(1)
+    assert exchange(host, Command.FIND, len(FIND_OK)) == FIND_OK
+    assert exchange(host, Command.SELECT, len(SELECT_OK)) == SELECT_OK
+    assert exchange(host, Command.READ_TEXT_PHOTO, len(READ_FAILED)) == READ_FAILED
+    assert len(exchange(host, Command.READ_TEXT_PHOTO, 1295)) == 1295
