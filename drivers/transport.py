@@ -73,8 +73,14 @@ class SerialTransport:
     def close(self) -> None:
         port, self._port = self._port, None
         if port is not None:
+            # pyserial's socket:// close() skips socket.close() when shutdown() fails (the peer
+            # reset the connection), leaking one socket per reconnect: close it ourselves.
+            leaky_socket = getattr(port, "_socket", None)
             with contextlib.suppress(*_PORT_ERRORS):
                 port.close()
+            if leaky_socket is not None:
+                with contextlib.suppress(OSError):
+                    leaky_socket.close()
 
     def reopen(self) -> None:
         self.close()
