@@ -10,6 +10,19 @@ from drivers.idcard import IdCard, IdCardReader
 ReaderFactory = Callable[..., IdCardReader]
 
 
+def hexbytes(text: str) -> bytes:
+    return bytes.fromhex(text)
+
+
+# The responses of shared/protocols/idcard.md, byte for byte (the one copy the tests use).
+SAM_OK = hexbytes("AA AA AA 96 69 00 04 00 00 90 94")
+FIND_OK = hexbytes("AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97")
+NO_CARD = hexbytes("AA AA AA 96 69 00 04 00 00 80 84")
+SELECT_OK = hexbytes("AA AA AA 96 69 00 0C 00 00 90 00 00 00 00 00 00 00 00 9C")
+SELECT_FAILED = hexbytes("AA AA AA 96 69 00 04 00 00 81 85")
+READ_FAILED = hexbytes("AA AA AA 96 69 00 04 00 00 41 45")
+
+
 class Recorder:
     """Collects the driver's callbacks (called from its worker thread) in arrival order."""
 

@@ -26,11 +26,15 @@ from drivers.idcard.codec import (
     parse_card_data,
     parse_response,
 )
-
-
-def hexbytes(text: str) -> bytes:
-    return bytes.fromhex(text)
-
+from tests.drivers.idcard.idcard_support import (
+    FIND_OK,
+    NO_CARD,
+    READ_FAILED,
+    SAM_OK,
+    SELECT_FAILED,
+    SELECT_OK,
+    hexbytes,
+)
 
 # The "Commands" table, byte for byte.
 DOC_REQUESTS = {
@@ -45,16 +49,12 @@ DOC_REQUESTS = {
 
 # The "Responses" list (and the SAM status answer of the table), byte for byte.
 DOC_RESPONSES = {
-    "sam ok": (ResultCode.OK, b"", "AA AA AA 96 69 00 04 00 00 90 94"),
-    "find ok": (ResultCode.FIND_OK, bytes(4), "AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97"),
-    "no card": (ResultCode.NO_CARD, b"", "AA AA AA 96 69 00 04 00 00 80 84"),
-    "select ok": (
-        ResultCode.OK,
-        bytes(8),
-        "AA AA AA 96 69 00 0C 00 00 90 00 00 00 00 00 00 00 00 9C",
-    ),
-    "select failed": (ResultCode.SELECT_FAILED, b"", "AA AA AA 96 69 00 04 00 00 81 85"),
-    "read failed": (ResultCode.READ_FAILED, b"", "AA AA AA 96 69 00 04 00 00 41 45"),
+    "sam ok": (ResultCode.OK, b"", SAM_OK),
+    "find ok": (ResultCode.FIND_OK, bytes(4), FIND_OK),
+    "no card": (ResultCode.NO_CARD, b"", NO_CARD),
+    "select ok": (ResultCode.OK, bytes(8), SELECT_OK),
+    "select failed": (ResultCode.SELECT_FAILED, b"", SELECT_FAILED),
+    "read failed": (ResultCode.READ_FAILED, b"", READ_FAILED),
 }
 
 
@@ -70,8 +70,8 @@ def test_given_each_documented_response_when_built_and_parsed_then_bytes_and_fie
     name: str,
 ) -> None:
     code, data, wire = DOC_RESPONSES[name]
-    assert build_response(code, data) == hexbytes(wire)
-    assert parse_response(hexbytes(wire)) == Response(0x00, 0x00, code, data)
+    assert build_response(code, data) == wire
+    assert parse_response(wire) == Response(0x00, 0x00, code, data)
 
 
 def test_given_a_sam_id_answer_when_built_then_len_counts_status_data_and_checksum() -> None:
@@ -147,7 +147,7 @@ def test_given_success_codes_when_expected_then_response_is_returned_and_typed()
 
 
 def test_given_a_response_fed_one_byte_at_a_time_then_it_completes_on_the_last_byte() -> None:
-    frame = hexbytes(DOC_RESPONSES["find ok"][2])
+    frame = FIND_OK
     parser = ResponseParser()
     for i, byte in enumerate(frame):
         assert parser.next_response() is None
@@ -160,7 +160,7 @@ def test_given_a_response_fed_one_byte_at_a_time_then_it_completes_on_the_last_b
 def test_given_garbage_before_a_frame_when_parsed_then_it_resynchronises_on_the_preamble() -> None:
     garbage = b"\x00\xff\xaa\xaa\x96\x69\xaa\xaa\xaa\x96" + b"noise"
     parser = ResponseParser()
-    parser.feed(garbage + hexbytes(DOC_RESPONSES["no card"][2]))
+    parser.feed(garbage + NO_CARD)
     assert parser.next_response() == Response(0, 0, 0x80)
     assert parser.discarded == len(garbage)
 

@@ -20,6 +20,15 @@ from drivers.sim.idcard import (
     IdCardReaderSim,
 )
 from drivers.transport import SerialTransport
+from tests.drivers.idcard.idcard_support import (
+    FIND_OK,
+    NO_CARD,
+    READ_FAILED,
+    SAM_OK,
+    SELECT_FAILED,
+    SELECT_OK,
+    hexbytes,
+)
 
 
 def exchange(host: SerialTransport, command: Command, size: int) -> bytes:
@@ -29,18 +38,6 @@ def exchange(host: SerialTransport, command: Command, size: int) -> bytes:
 
 def nothing_more(host: SerialTransport) -> bool:
     return host.read(1) == b""
-
-
-def hexbytes(text: str) -> bytes:
-    return bytes.fromhex(text)
-
-
-FIND_OK = hexbytes("AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97")
-NO_CARD = hexbytes("AA AA AA 96 69 00 04 00 00 80 84")
-SELECT_OK = hexbytes("AA AA AA 96 69 00 0C 00 00 90") + bytes(8) + hexbytes("9C")
-SELECT_FAILED = hexbytes("AA AA AA 96 69 00 04 00 00 81 85")
-READ_FAILED = hexbytes("AA AA AA 96 69 00 04 00 00 41 45")
-SAM_OK = hexbytes("AA AA AA 96 69 00 04 00 00 90 94")
 
 
 def test_given_no_card_then_find_select_and_read_fail_with_the_documented_bytes(
