@@ -19,11 +19,17 @@ log = logging.getLogger("kiosk.bus")
 
 @dataclass(frozen=True)
 class Published:
-    """What subscribers receive: the wire form of one event (or a push-only notice)."""
+    """What subscribers receive: the wire form of one event (or a push-only notice).
+
+    ``snapshot``, when given, computes the rest of the message on demand: ``queue.changed``
+    carries the whole queue view, which only the WebSocket hub needs, and it coalesces a burst
+    of changes into one computation instead of one per commit.
+    """
 
     type: str
     message: dict[str, Any]  # JSON-ready, as sent on the WebSocket
     audience: frozenset[str] = field(default_factory=lambda: frozenset({"*"}))
+    snapshot: Callable[[], dict[str, Any]] | None = None
 
 
 Subscriber = Callable[[Published], None]

@@ -130,18 +130,15 @@ def cmd_close_day(args: argparse.Namespace) -> int:
         lock = lock_data_dir(cfg.data_path())
     except HallBusy:
         # The daemon is running: it owns the queue, so close through its API.
-        import httpx
+        from kiosk.api.client import api_client
 
         token = next((t.token for t in cfg.tokens if t.role == "manager"), None)
         if token is None:
             print("the hall daemon is running and the config has no manager token", file=sys.stderr)
             return 1
         host = "127.0.0.1" if cfg.api.host in ("0.0.0.0", "") else cfg.api.host
-        r = httpx.post(
-            f"http://{host}:{cfg.api.port}/api/v1/admin/close-day",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
+        with api_client(f"http://{host}:{cfg.api.port}", token, timeout_s=30) as http:
+            r = http.post("/api/v1/admin/close-day")
         if r.status_code != 200:
             print(r.json()["error"]["message"], file=sys.stderr)
             return 1

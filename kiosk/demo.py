@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from kiosk.api.client import api_client
 from kiosk.app import HallApp
 from kiosk.clock import ScaledClock
 from kiosk.config import load_config
@@ -90,9 +91,7 @@ class Simulation:
         return not self.stop.wait(max(0.0, sim_seconds) / self.clock.speed)
 
     def client(self, role: str) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base, headers={"Authorization": f"Bearer {self.tokens[role]}"}, timeout=10
-        )
+        return api_client(self.base, self.tokens[role])
 
     def lobby(self) -> None:
         rng = random.Random(self.rng.random())

@@ -149,7 +149,8 @@ class Hall:
         self.bus.publish(
             Published(
                 "queue.changed",
-                {"type": "queue.changed", "at": events[-1].at.isoformat(), **self.queue_view()},
+                {"type": "queue.changed", "at": events[-1].at.isoformat()},
+                snapshot=self.queue_view,
             )
         )
         return stored
@@ -283,24 +284,7 @@ class Hall:
                         "open_counters": s.open_counters,
                     }
                 )
-            counters = []
-            for n, cdef in self.rules.counters.items():
-                state = self.queue.counters[n]
-                cur = self.queue.current_ticket(n)
-                counters.append(
-                    {
-                        "counter": n,
-                        "name": cdef.name,
-                        "services": list(cdef.services),
-                        "state": "paused" if state.paused else ("busy" if cur else "idle"),
-                        "current": (
-                            {"id": cur.id, "number": cur.number, "status": cur.status.value}
-                            if cur
-                            else None
-                        ),
-                        "waiting": len(self.queue.waiting_for_counter(n)),
-                    }
-                )
+            counters = [self._counter_dict(n) for n in self.rules.counters]
             return {"services": services, "counters": counters, "closed": self._closed_today()}
 
     def _closed_today(self) -> bool:
@@ -352,8 +336,20 @@ class Hall:
                 "ticket": self.ticket_view(ticket) if ticket else None,
             }
 
-    def _counter_dict(self, counter: int) -> dict[str, Any]:
-        return next(c for c in self.queue_view()["counters"] if c["counter"] == counter)
+    def _counter_dict(self, n: int) -> dict[str, Any]:
+        cdef = self.rules.counters[n]
+        state = self.queue.counters[n]
+        cur = self.queue.current_ticket(n)
+        return {
+            "counter": n,
+            "name": cdef.name,
+            "services": list(cdef.services),
+            "state": "paused" if state.paused else ("busy" if cur else "idle"),
+            "current": (
+                {"id": cur.id, "number": cur.number, "status": cur.status.value} if cur else None
+            ),
+            "waiting": len(self.queue.waiting_for_counter(n)),
+        }
 
     def evaluate(self, ticket_id: str, score: int, source: str = "api") -> dict[str, Any]:
         with self._lock:

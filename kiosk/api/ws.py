@@ -40,6 +40,7 @@ class EventHub:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.clients: set[Client] = set()
         self._lock = threading.Lock()
+        self._pending_snapshot: Published | None = None
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
@@ -47,10 +48,26 @@ class EventHub:
     def publish(self, item: Published) -> None:
         """Called from any thread by the bus."""
         loop = self.loop
-        if loop is None or loop.is_closed():
+        if loop is None or loop.is_closed() or not self.clients:
             return
         with contextlib.suppress(RuntimeError):  # the loop is shutting down
-            loop.call_soon_threadsafe(self._deliver, item)
+            if item.snapshot is None:
+                loop.call_soon_threadsafe(self._deliver, item)
+                return
+            # Coalesce: one snapshot for a burst of changes, taken when the loop gets to it.
+            with self._lock:
+                first = self._pending_snapshot is None
+                self._pending_snapshot = item
+            if first:
+                loop.call_soon_threadsafe(self._deliver_snapshot)
+
+    def _deliver_snapshot(self) -> None:
+        with self._lock:
+            item, self._pending_snapshot = self._pending_snapshot, None
+        if item is None or item.snapshot is None:
+            return
+        message = {**item.message, **item.snapshot()}
+        self._deliver(Published(item.type, message, item.audience))
 
     def _deliver(self, item: Published) -> None:
         for client in list(self.clients):

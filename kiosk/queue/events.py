@@ -19,6 +19,16 @@ EVENT_TYPES: dict[str, type[Event]] = {}
 E = TypeVar("E", bound="Event")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name != "at")
+    return names
+
+
 def _register(cls: type[E]) -> type[E]:
     if cls.TYPE in EVENT_TYPES:
         raise TypeError(f"duplicate event type {cls.TYPE}")
@@ -42,13 +52,11 @@ class Event:
     def to_data(self) -> dict[str, Any]:
         """The event's own fields (without ``at``), JSON-ready."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            if f.name == "at":
-                continue
-            value = getattr(self, f.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, datetime | date):
                 value = value.isoformat()
-            out[f.name] = value
+            out[name] = value
         return out
 
     @staticmethod

@@ -63,6 +63,9 @@ class Queue:
         }
         self.last_event_at: datetime | None = None
         self._queue_order = 0
+        # Indexes kept by apply(): requests look at what is open, never at the whole day.
+        self._waiting: dict[str, Ticket] = {}
+        self._open: dict[str, Ticket] = {}
 
     # ------------------------------------------------------------------ queries
 
@@ -83,7 +86,7 @@ class Queue:
         return self.tickets[cur] if cur is not None else None
 
     def waiting(self) -> list[Ticket]:
-        return [t for t in self.tickets.values() if t.status is TicketStatus.WAITING]
+        return list(self._waiting.values())
 
     def _sort_key(self, t: Ticket) -> tuple[int, datetime, int]:
         return (t.priority_rank, t.queued_at, t.queue_order)
@@ -91,11 +94,7 @@ class Queue:
     def waiting_for_service(self, service: str) -> list[Ticket]:
         """Tickets queueing for ``service`` (not those sent to one counter), in call order."""
         tickets = [
-            t
-            for t in self.tickets.values()
-            if t.status is TicketStatus.WAITING
-            and t.service == service
-            and t.target_counter is None
+            t for t in self._waiting.values() if t.service == service and t.target_counter is None
         ]
         return sorted(tickets, key=self._sort_key)
 
@@ -196,7 +195,7 @@ class Queue:
         """When the first request of a new day arrives and an earlier day was left open
         (nobody ran the daily close), close that day first: expire whatever it left."""
         today = now.date()
-        stale = [t for t in self.tickets.values() if t.status.is_open and t.day < today]
+        stale = [t for t in self._open.values() if t.day < today]
         if not stale:
             return []
         days = sorted({t.day for t in stale})
@@ -390,7 +389,7 @@ class Queue:
             raise err.DayClosed("今日已经日结")
         out: list[ev.Event] = []
         left_serving = False
-        for t in self.tickets.values():
+        for t in self._open.values():
             if t.status in (TicketStatus.WAITING, TicketStatus.CALLED):
                 out.append(ev.TicketExpired(at=now, ticket=t.id))
             elif t.status is TicketStatus.SERVING:
@@ -422,13 +421,14 @@ class Queue:
                 queue_order=self._next_order(),
                 identified=e.identified,
             )
+            self._set_status(self.tickets[e.ticket], TicketStatus.WAITING)
             key = (e.day, e.service)
             self.issued[key] = max(self.issued.get(key, 0), e.seq)
             if self.day is None or e.day > self.day:
                 self.day = e.day
         elif isinstance(e, ev.TicketCalled):
             t = self.tickets[e.ticket]
-            t.status = TicketStatus.CALLED
+            self._set_status(t, TicketStatus.CALLED)
             t.counter = e.counter
             t.called_at = e.at
             t.first_called_at = t.first_called_at or e.at
@@ -443,14 +443,14 @@ class Queue:
             self.tickets[e.ticket].recalls = e.recall
         elif isinstance(e, ev.TicketStarted):
             t = self.tickets[e.ticket]
-            t.status = TicketStatus.SERVING
+            self._set_status(t, TicketStatus.SERVING)
             t.started_at = e.at
             if e.staff:
                 t.staff = e.staff
                 t.first_staff = t.first_staff or e.staff
         elif isinstance(e, ev.TicketDone):
             t = self.tickets[e.ticket]
-            t.status = TicketStatus.DONE
+            self._set_status(t, TicketStatus.DONE)
             t.finished_at = e.at
             began = t.started_at or t.called_at
             if began is not None:
@@ -458,18 +458,18 @@ class Queue:
             self._release(e.counter, t.id)
         elif isinstance(e, ev.TicketNoShow):
             t = self.tickets[e.ticket]
-            t.status = TicketStatus.NO_SHOW
+            self._set_status(t, TicketStatus.NO_SHOW)
             t.finished_at = e.at
             self._release(e.counter, t.id, finished=False)
         elif isinstance(e, ev.TicketReinstated):
             t = self.tickets[e.ticket]
-            t.status = TicketStatus.WAITING
+            self._set_status(t, TicketStatus.WAITING)
             t.queued_at = e.at  # back of the queue: 过号重新排队
             t.queue_order = self._next_order()
             t.finished_at = None
         elif isinstance(e, ev.TicketTransferred):
             t = self.tickets[e.ticket]
-            t.status = TicketStatus.WAITING
+            self._set_status(t, TicketStatus.WAITING)
             t.transfers += 1
             t.started_at = None
             t.called_at = None
@@ -482,10 +482,11 @@ class Queue:
             self._release(e.counter, t.id, finished=False)
         elif isinstance(e, ev.TicketCancelled | ev.TicketExpired):
             t = self.tickets[e.ticket]
-            t.status = (
+            self._set_status(
+                t,
                 TicketStatus.CANCELLED
                 if isinstance(e, ev.TicketCancelled)
-                else TicketStatus.EXPIRED
+                else TicketStatus.EXPIRED,
             )
             t.finished_at = e.at
             for c in self.counters.values():
@@ -508,6 +509,17 @@ class Queue:
             self._forget_before(e)
         # Other events (devices, printing, notices, evaluation requests) carry no queue state.
 
+    def _set_status(self, t: Ticket, status: TicketStatus) -> None:
+        t.status = status
+        if status is TicketStatus.WAITING:
+            self._waiting[t.id] = t
+        else:
+            self._waiting.pop(t.id, None)
+        if status.is_open:
+            self._open[t.id] = t
+        else:
+            self._open.pop(t.id, None)
+
     def _next_order(self) -> int:
         self._queue_order += 1
         return self._queue_order
@@ -522,7 +534,7 @@ class Queue:
     def _forget_before(self, e: ev.DayClosed) -> None:
         """After a full close nothing of that day can change any more: drop its tickets so
         memory stays flat over months (the store keeps them for reports)."""
-        if not e.full or any(t.status.is_open for t in self.tickets.values() if t.day <= e.day):
+        if not e.full or any(t.day <= e.day for t in self._open.values()):
             return
         self.tickets = {k: t for k, t in self.tickets.items() if t.day > e.day}
         self.issued = {k: v for k, v in self.issued.items() if k[0] > e.day}

@@ -83,6 +83,35 @@ def _event_day(e: ev.Event) -> date:
     return e.at.date()
 
 
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT under the store's lock; ROLLBACK on any exception."""
+
+    __slots__ = ("_conn", "_lock")
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._conn = conn
+        self._lock = lock
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if exc_type is None:
+                self._conn.execute("COMMIT")
+            elif self._conn.in_transaction:
+                # SQLite may already have rolled back by itself (disk full, I/O error): a
+                # second ROLLBACK would hide the real error.
+                self._conn.execute("ROLLBACK")
+        finally:
+            self._lock.release()
+
+
 class EventStore:
     """One hall's store. Thread-safe: one connection, one lock, short transactions."""
 
@@ -94,7 +123,7 @@ class EventStore:
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot open the store {self.path}: {exc}") from exc
         self._conn = conn
-        self._lock = threading.RLock()
+        self._lock: threading.RLock = threading.RLock()
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -130,26 +159,8 @@ class EventStore:
 
     # ------------------------------------------------------------- transactions
 
-    def _transaction(self) -> Any:
-        store = self
-
-        class _Tx:
-            def __enter__(self) -> None:
-                store._lock.acquire()
-                store._conn.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-                try:
-                    if exc_type is None:
-                        store._conn.execute("COMMIT")
-                    elif store._conn.in_transaction:
-                        # SQLite may already have rolled back by itself (disk full, I/O
-                        # error): a second ROLLBACK would hide the real error.
-                        store._conn.execute("ROLLBACK")
-                finally:
-                    store._lock.release()
-
-        return _Tx()
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._conn, self._lock)
 
     def append(
         self,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from kiosk.api.client import api_client
 from kiosk.app import HallApp
 from kiosk.clock import FakeClock
 from kiosk.config import HallConfig, load_config
@@ -44,7 +45,7 @@ class Api:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url, timeout=10)
+        self.http: httpx.Client = api_client(base_url)
 
     def close(self) -> None:
         self.http.close()

@@ -1,0 +1,120 @@
+"""Queue engine and LAN API speed, with durable commits (fsync on every commit).
+
+Prints:
+- durable issue → call → start → done cycles per second, in process (budget ≥ 1,000/s);
+- the pure rules alone (no store), for comparison;
+- p50/p95 of POST /api/v1/tickets and POST .../call-next over loopback HTTP (budget p95 ≤ 20 ms);
+- the time to rebuild the queue from a day's log at start-up.
+
+Usage: python bench/queue_engine.py [--cycles N] [--requests N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kiosk.clock import FakeClock  # noqa: E402
+from kiosk.hall import Hall  # noqa: E402
+from kiosk.queue import Queue  # noqa: E402
+from kiosk.store import EventStore  # noqa: E402
+from tests.helpers.hall import Api, counter_token, example_config, morning, running_hall  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def bench_engine(cycles: int) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        cfg = example_config(Path(d))
+        clock = FakeClock(morning())
+        store = EventStore(Path(d) / "hall.db")
+        hall = Hall(cfg, store, clock)
+        services = "ABCDE"
+        counter_for = {"A": 1, "B": 3, "C": 3, "D": 1, "E": 4}
+        t0 = time.perf_counter()
+        for i in range(cycles):
+            s = services[i % 5]
+            c = counter_for[s]
+            hall.issue_ticket(s)
+            hall.call_next(c)
+            hall.counter_action(c, "start")
+            hall.counter_action(c, "done")
+            if i % 900 == 899:  # keep within 999 numbers per service per day
+                hall.close_day()
+                clock.advance(86400)
+        elapsed = time.perf_counter() - t0
+        events = store.last_seq()
+        print(f"durable cycles (issue+call+start+done, fsync each): {cycles / elapsed:,.0f} cycles/s "
+              f"({events / elapsed:,.0f} events/s, {cycles} cycles in {elapsed:.2f} s)")
+        t0 = time.perf_counter()
+        Hall(cfg, store, clock)
+        print(f"rebuild of the live queue at start-up from a {events:,}-event store: "
+              f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+        store.close()
+
+        q = Queue(cfg.queue_rules())
+        now = morning()
+        t0 = time.perf_counter()
+        n = min(cycles, 900)
+        for i in range(n):
+            s = services[i % 5]
+            c = counter_for[s]
+            for decide in (
+                lambda: q.issue(s, now),
+                lambda: q.call_next(c, now),
+                lambda: q.start(c, now),
+                lambda: q.done(c, now),
+            ):
+                q.apply_all(decide())
+        elapsed = time.perf_counter() - t0
+        print(f"pure rules, no store: {n / elapsed:,.0f} cycles/s")
+
+
+def bench_api(requests: int) -> None:
+    with tempfile.TemporaryDirectory() as d, running_hall(Path(d)) as (app, api, clock):
+        issue_ms: list[float] = []
+        call_ms: list[float] = []
+        warm = Api(app.base_url)
+        for _ in range(20):
+            warm.issue("D")
+        for i in range(requests):
+            clock.advance(1)
+            t0 = time.perf_counter()
+            r = api.call("POST", "/tickets", json={"service": "A" if i % 2 else "E"})
+            issue_ms.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 201, r.text
+            counter = 1 if i % 2 else 4
+            t0 = time.perf_counter()
+            r = api.call("POST", f"/counters/{counter}/call-next", token=counter_token(counter))
+            call_ms.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.text
+            if i % 400 == 399:
+                api.call("POST", "/admin/close-day", token="change-me-manager-00000001")
+                clock.advance(86400)
+        warm.close()
+        for name, ms in (("POST /api/v1/tickets", issue_ms), ("POST /api/v1/counters/N/call-next", call_ms)):
+            print(f"{name}: p50 {statistics.median(ms):.2f} ms, p95 {pct(ms, 95):.2f} ms, "
+                  f"max {max(ms):.2f} ms over {len(ms)} requests (loopback, keep-alive)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cycles", type=int, default=3000)
+    ap.add_argument("--requests", type=int, default=1000)
+    args = ap.parse_args()
+    print(f"python {sys.version.split()[0]}, store on {tempfile.gettempdir()}")
+    bench_engine(args.cycles)
+    bench_api(args.requests)
+
+
+if __name__ == "__main__":
+    main()
