@@ -37,7 +37,15 @@ from pathlib import Path
 
 from drivers.errors import DeviceError
 from drivers.voice import phrases
-from drivers.voice.audio import Pcm, WavFormatError, join_with_gaps, read_pcm, silence, write_pcm
+from drivers.voice.audio import (
+    Pcm,
+    WavFormatError,
+    join_with_gaps,
+    read_pcm,
+    silence,
+    wav_seconds,
+    write_pcm,
+)
 from drivers.voice.cache import WavCache, cache_key
 from drivers.voice.chime import DEFAULT_CHIME, write_chime
 from drivers.voice.engine import (
@@ -269,6 +277,7 @@ class Announcer:
         self.cache = WavCache(self.config.cache_dir, max_files=self.config.cache_max_files)
         self._cond = threading.Condition()
         self._pending: deque[Announcement] = deque()
+        self._dropped: list[Announcement] = []  # to report as cancelled, on the thread
         self._busy = False
         self._stopping = False
         self._drain = False
@@ -312,13 +321,11 @@ class Announcer:
         thread = self._thread
         if thread is None:  # never started: nothing plays what was queued
             with self._cond:
+                dropped, self._dropped = self._dropped, []
                 cancelled = list(self._pending)
                 self._pending.clear()
-            now = time.monotonic()
-            for announcement in cancelled:
-                self._emit_finished(
-                    announcement, AnnouncementResult(Outcome.CANCELLED, None, None, now, "stopped")
-                )
+            self._emit_cancelled(dropped, "queue full")
+            self._emit_cancelled(cancelled, "stopped")
         else:
             thread.join(timeout_s)
             if thread.is_alive():
@@ -407,6 +414,7 @@ class Announcer:
                 return None
             if len(self._pending) >= self.config.max_pending:
                 stale = self._pending.popleft()
+                self._dropped.append(stale)
                 self.dropped += 1
                 log.warning("voice: queue full, dropped the oldest announcement #%d", stale.seq)
             self._pending.append(announcement)
@@ -490,7 +498,7 @@ class Announcer:
 
     def render_body(self, announcement: Announcement) -> Path:
         """The spoken part of an announcement as one cached WAV (no chime)."""
-        self.cache.open()
+        self.cache.open()  # once per cache; for render_to_wav without start()
         part_paths = [self._render_part(part) for part in announcement.parts]
         key = cache_key(
             "body",
@@ -562,6 +570,7 @@ class Announcer:
             with self._cond:
                 while not self._pending and not self._stopping:
                     self._cond.wait()
+                dropped, self._dropped = self._dropped, []
                 if self._stopping and (not self._drain or not self._pending):
                     cancelled = list(self._pending)
                     self._pending.clear()
@@ -569,10 +578,14 @@ class Announcer:
                     break
                 announcement = self._pending.popleft()
                 self._busy = True
+            self._emit_cancelled(dropped, "queue full")
             try:
                 result = self._play(announcement)
             except Exception as exc:
                 log.exception("voice: announcement #%d failed unexpectedly", announcement.seq)
+                player, self._player = self._player, None
+                if player is not None:
+                    player.kill()  # reap it: no orphan player, no overlap with the next
                 result = AnnouncementResult(
                     Outcome.RENDER_FAILED, None, None, time.monotonic(), str(exc)
                 )
@@ -580,10 +593,14 @@ class Announcer:
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
+        self._emit_cancelled(dropped, "queue full")
+        self._emit_cancelled(cancelled, "stopped")
+
+    def _emit_cancelled(self, announcements: list[Announcement], why: str) -> None:
         now = time.monotonic()
-        for announcement in cancelled:
+        for announcement in announcements:
             self._emit_finished(
-                announcement, AnnouncementResult(Outcome.CANCELLED, None, None, now, "stopped")
+                announcement, AnnouncementResult(Outcome.CANCELLED, None, None, now, why)
             )
 
     def _launch(self, wav: Path, seconds: float) -> _Player:
@@ -640,7 +657,7 @@ class Announcer:
                 Outcome.CANCELLED, started_at, None, time.monotonic(), "stopped"
             )
         try:
-            seconds = read_pcm(body).seconds
+            seconds = wav_seconds(body)
         except (OSError, WavFormatError) as exc:
             message = f"rendered WAV unreadable: {exc}"
             self._set_fault(FAULT_SYNTHESIS, message)

@@ -124,5 +124,9 @@ def levels(pcm: Pcm) -> Levels:
 
 
 def wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
+    """Length from the header alone. Raises OSError or WavFormatError like read_pcm."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnframes() / wav.getframerate()
+    except (wave.Error, EOFError) as exc:
+        raise WavFormatError(f"{path}: not a WAV file ({exc})") from exc

@@ -9,16 +9,19 @@ on the same directory (``kiosk doctor`` next to the hall daemon) is harmless.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger("drivers.voice")
 
 SUFFIX = ".wav"
+STALE_SCRATCH_S = 600.0
 
 
 def cache_key(*parts: object) -> str:
@@ -37,13 +40,25 @@ class WavCache:
         self.max_files = max_files
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
+        self._opened = False
         self.hits = 0
         self.misses = 0
 
     def open(self) -> None:
+        """Create the directory (once) and remove scratch files a crash left behind.
+
+        Only old scratch files go: another process on the same directory (``kiosk doctor``
+        next to the hall daemon) may be writing a fresh one right now.
+        """
+        if self._opened:
+            return
         self.directory.mkdir(parents=True, exist_ok=True)
-        for stale in self.directory.glob(".part-*"):  # left by a crash mid-write
-            stale.unlink(missing_ok=True)
+        cutoff = time.time() - STALE_SCRATCH_S
+        for stale in self.directory.glob(".part-*"):
+            with contextlib.suppress(FileNotFoundError):
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink()
+        self._opened = True
 
     def path_for(self, key: str) -> Path:
         return self.directory / f"{key}{SUFFIX}"

@@ -147,24 +147,21 @@ def choose_voice(
     An ``override`` must be a full id as listed (case does not matter); a short one is
     refused here rather than silently reading Chinese with the English voice.
     """
+    rank = _mandarin_rank if lang == "zh" else _english_rank
+    scored = sorted(
+        (score, index, voice)
+        for index, voice in enumerate(voices)
+        if (score := rank(voice)) is not None
+    )
+    ranked = [voice for _, _, voice in scored]
     if override:
         for voice in voices:
             if voice.id.lower() == override.strip().lower():
                 return voice
-        candidates = [
-            v.id
-            for v in voices
-            if (_mandarin_rank if lang == "zh" else _english_rank)(v) is not None
-        ]
         raise VoiceNotFound(
             f"voice {override!r} is not a voice id this engine lists; give a full id"
-            + (f" such as {', '.join(candidates)}" if candidates else "")
+            + (f" such as {', '.join(v.id for v in ranked)}" if ranked else "")
         )
-    rank = _mandarin_rank if lang == "zh" else _english_rank
-    ranked = sorted(
-        ((r, index, v) for index, v in enumerate(voices) if (r := rank(v)) is not None),
-        key=lambda item: (item[0], item[1]),
-    )
     if not ranked:
         what = "Mandarin (cmn)" if lang == "zh" else "English"
         raise VoiceNotFound(
@@ -172,7 +169,7 @@ def choose_voice(
             "Debian package espeak-ng (its data has sit/cmn-Latn-pinyin) or set voice.voice "
             "to a full voice id"
         )
-    return ranked[0][2]
+    return ranked[0]
 
 
 def voice_warning(voice: VoiceInfo) -> str | None:

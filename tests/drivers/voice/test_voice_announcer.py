@@ -196,6 +196,7 @@ def test_given_three_calls_then_each_is_chime_and_phrase_twice_in_order_without_
     assert levels(first_body).rms > 0.03
 
 
+@pytest.mark.slow
 def test_announce_call_returns_at_once_and_a_hung_engine_is_restarted(
     make_announcer: AnnouncerFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -310,6 +311,18 @@ def test_stop_finishes_the_current_announcement_cancels_the_rest_and_leaks_nothi
     assert announcer.announce_call("D004", 4) is None  # stopped: nothing more is queued
 
 
+def test_stop_with_drain_plays_everything_queued_first(
+    make_announcer: AnnouncerFactory, player: Player
+) -> None:
+    announcer, events = make_announcer()
+    announcer.start()
+    announcer.announce_call("H001", 1)
+    announcer.announce_call("H002", 2)
+    announcer.stop(drain=True)
+    assert events.outcomes() == [Outcome.PLAYED, Outcome.PLAYED]
+    assert len(player.intervals()) == 4
+
+
 def test_evaluation_and_guidance_are_said_once_without_chime(
     make_announcer: AnnouncerFactory, player: Player
 ) -> None:
@@ -387,8 +400,11 @@ def test_a_full_queue_drops_the_oldest_call_and_stop_cancels_the_rest(
         announcer.announce_call(f"E00{counter}", counter)
     assert announcer.dropped == 1 and announcer.pending == 2
     announcer.stop()
-    assert [a.number for a, _ in events.finished] == ["E002", "E003"]
-    assert events.outcomes() == [Outcome.CANCELLED] * 2
+    assert [(a.number, r.outcome, r.error) for a, r in events.finished] == [
+        ("E001", Outcome.CANCELLED, "queue full"),
+        ("E002", Outcome.CANCELLED, "stopped"),
+        ("E003", Outcome.CANCELLED, "stopped"),
+    ]
 
 
 def test_a_callback_that_raises_does_not_stop_the_voice(make_announcer: AnnouncerFactory) -> None:
@@ -448,3 +464,16 @@ def test_the_player_command_can_place_the_file_anywhere(
 def test_aplay_is_how_the_hall_plays_sound() -> None:
     assert VoiceConfig().player[0] == "aplay"
     assert subprocess.run(["aplay", "--version"], capture_output=True, check=False).returncode == 0
+
+
+def test_the_technicians_voice_check_renders_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from drivers.voice.__main__ import main
+
+    assert main(["--out", str(tmp_path / "check.wav"), "B007", "12"]) == 0
+    printed = capsys.readouterr().out
+    assert "sit/cmn-latn-pinyin" in printed and "请B零零七号到十二号窗口办理" in printed
+    assert read_pcm(tmp_path / "check.wav").seconds > 5.0
+    assert main(["--voice", "sit/nope", "--out", str(tmp_path / "x.wav")]) == 1
+    assert "full id such as sit/cmn-latn-pinyin" in capsys.readouterr().err

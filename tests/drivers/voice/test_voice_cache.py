@@ -73,12 +73,16 @@ def test_the_byte_limit_is_enforced_too(tmp_path: Path) -> None:
     assert cache.path_for("mid").exists() and cache.path_for("new").exists()
 
 
-def test_opening_removes_half_written_files_left_by_a_crash(tmp_path: Path) -> None:
+def test_opening_removes_old_half_written_files_but_not_fresh_ones(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
     directory.mkdir()
-    (directory / ".part-123.wav").write_bytes(b"half")
+    crashed = directory / ".part-123.wav"
+    crashed.write_bytes(b"half")
+    _age(crashed, 3600)
+    in_progress = directory / ".part-456.wav"  # another process is writing it right now
+    in_progress.write_bytes(b"half")
     WavCache(directory).open()
-    assert list(directory.iterdir()) == []
+    assert list(directory.iterdir()) == [in_progress]
 
 
 def test_wav_helpers_join_with_gaps_and_measure(tmp_path: Path) -> None:
