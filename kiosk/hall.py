@@ -184,7 +184,7 @@ class Hall:
             if not privacy.valid_id_number(number):
                 raise err.InvalidRequest("身份证号码校验失败，请重新读卡")
             if prio is Priority.ELDERLY:
-                age = privacy.age_on(privacy.birth_of(number), self.clock.now().date())
+                age = privacy.age_on(privacy.birth_date_of(number), self.clock.now().date())
                 if age < self.rules.elderly_age:
                     raise err.InvalidRequest(
                         "绿色通道（老年人）需年满{age}岁", age=self.rules.elderly_age

@@ -18,6 +18,8 @@ from types import MappingProxyType
 
 from drivers.errors import DeviceError, ProtocolError
 from drivers.idcard.codec import DEVICE, TEXT_SIZE
+from drivers.pii import age_on, id_check_digit, mask_middle, mask_name
+from drivers.pii import is_valid_id_number as is_valid_id_number  # re-exported
 
 TEXT_FIELDS: Mapping[str, tuple[int, int]] = MappingProxyType(
     {
@@ -103,8 +105,6 @@ NATIONS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 _DATE_PATTERN = re.compile(r"[0-9]{8}")
 
@@ -195,26 +195,6 @@ class UnsupportedCardType(CardRejected):
         )
 
 
-def id_check_digit(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits of an ID number."""
-    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
-        raise ValueError("an ID number check digit needs exactly 17 ASCII digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
-def is_valid_id_number(number: str) -> bool:
-    """True for an 18-character number whose check character is right (birth date unchecked)."""
-    return bool(_ID_PATTERN.fullmatch(number)) and id_check_digit(number[:17]) == number[17]
-
-
-def mask_middle(text: str, keep_start: int = 4, keep_end: int = 4) -> str:
-    """``4401**********1234``: the ends kept, every other character a ``*``."""
-    if len(text) <= keep_start + keep_end:
-        return "*" * len(text)
-    return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[-keep_end:]
-
-
 @dataclass(frozen=True, repr=False)
 class IdCard:
     """One resident ID card as read. Holds no photo; ``repr`` shows masked forms only."""
@@ -238,8 +218,7 @@ class IdCard:
         """Full years on ``on`` (a 29 February birthday counts from 1 March in common years)."""
         if on < self.birth_date:
             raise ValueError("the day asked about is before the birth date")
-        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
-        return on.year - self.birth_date.year - int(before_birthday)
+        return age_on(self.birth_date, on)
 
     def is_expired(self, on: date) -> bool:
         """True after the last valid day; a 长期 card never expires."""
@@ -249,7 +228,7 @@ class IdCard:
         return mask_middle(self.id_number)
 
     def masked_name(self) -> str:
-        return self.name[:1] + "*" * (len(self.name) - 1)
+        return mask_name(self.name)
 
     def __repr__(self) -> str:
         valid_to = self.valid_to.isoformat() if self.valid_to else LONG_TERM

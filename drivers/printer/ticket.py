@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from drivers.pii import mask_account, mask_name
 from drivers.printer.escpos_ext import BufferEscpos, columns, printable
 
 PaperWidth = Literal[80, 58]
@@ -162,23 +163,6 @@ def format_kwh(kwh: Decimal | int) -> str:
     if value == value.to_integral_value():
         return f"{value:,.0f} kWh"
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f} kWh"
-
-
-def mask_account(account: str) -> str:
-    """``0123456789`` → ``01****6789``: enough for the customer to recognise, not to reuse."""
-    account = account.strip()
-    if len(account) <= 4:
-        return "*" * len(account)
-    head = account[:2] if len(account) >= 8 else ""
-    return head + "*" * (len(account) - len(head) - 4) + account[-4:]
-
-
-def mask_name(name: str) -> str:
-    """``张三`` → ``张*`` (PIPL: a masked display name)."""
-    name = name.strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    return name[0] + "*" * (len(name) - 1)
 
 
 def wire_time_s(n_bytes: int, baudrate: int) -> float:
