@@ -262,6 +262,7 @@ class HallBusMaster:
         self._last_activity = 0.0
         self._frames_sent = 0
         self._frames_received = 0
+        self._housekeeping_left = 1
         self._gap_s = wire_time_s(1, settings.baudrate) * 3.5  # inter-frame gap, 3.5 characters
         for runtime in self._devices.values():
             self._publish(runtime)
@@ -281,6 +282,8 @@ class HallBusMaster:
         self._stopping.set()
         self._wake.set()
         thread, self._thread = self._thread, None
+        if thread is threading.current_thread():
+            return  # called from a callback: the worker ends after this round and closes
         if thread is not None:
             thread.join(timeout_s)
             if thread.is_alive():
@@ -352,7 +355,9 @@ class HallBusMaster:
             port_open=self._transport.is_open,
             frames_sent=self._frames_sent,
             frames_received=self._frames_received,
-            rejected={reason.value: n for reason, n in self._parser.rejected.items()},
+            # dict() of a dict subclass that does not override __iter__ copies in one step
+            # under the GIL, so the worker adding a reason meanwhile cannot break it.
+            rejected={reason.value: n for reason, n in dict(self._parser.rejected).items()},
             noise_bytes=self._parser.noise_bytes,
         )
 
@@ -426,7 +431,7 @@ class HallBusMaster:
             return
         self._bus_fault = True
         log.warning(
-            "hall bus port unavailable, retrying every %.0f s: %s",
+            "hall bus port unavailable, retrying every %g s: %s",
             self.timing.reopen_every_s,
             exc.message,
         )
@@ -436,6 +441,7 @@ class HallBusMaster:
         """One poll round over all pads and evaluators, the outbox in between."""
         started = time.monotonic()
         self._wake.clear()
+        self._housekeeping_left = 1
         self._send_pending()
         for device in self._devices.values():
             if self._stopping.is_set():
@@ -484,7 +490,7 @@ class HallBusMaster:
             self._try_identify(device)
         elif device.health is Health.UNKNOWN:
             self._identify_first(device)
-        elif device.missed_rounds or now >= device.next_check_at:
+        elif (device.missed_rounds or now >= device.next_check_at) and self._may_housekeep():
             reply = self._transact(device, Identify(device.config.address))
             if reply is None:
                 self._missed_round(device)
@@ -502,12 +508,21 @@ class HallBusMaster:
             device.next_check_at = time.monotonic() + self.timing.check_screens_every_s
         self._publish(device)
 
+    def _may_housekeep(self) -> bool:
+        """One health-check IDENTIFY per round at most: eight screens due at the same second
+        must not hold every pad's poll back by eight transactions (170 ms at 9600 baud)."""
+        if self._housekeeping_left <= 0:
+            return False
+        self._housekeeping_left -= 1
+        return True
+
     def _try_identify(self, device: _Device) -> None:
         now = time.monotonic()
-        if now < device.next_identify_at:
+        if now < device.next_identify_at or not self._may_housekeep():
             return
         device.next_identify_at = now + self.timing.identify_offline_every_s
-        reply = self._transact(device, Identify(device.config.address))
+        # One try, no retries: a dead device should cost the live ones 100 ms per 10 s, not 300.
+        reply = self._transact(device, Identify(device.config.address), attempts=1)
         if isinstance(reply, Info):
             self._recovered(device, reply)
         self._publish(device)
@@ -579,7 +594,7 @@ class HallBusMaster:
             log.warning(
                 "device %d reports type %s but is configured as %s",
                 device.config.address,
-                info.device_type,
+                getattr(info.device_type, "name", info.device_type),
                 device.config.role.value,
             )
 
@@ -596,7 +611,7 @@ class HallBusMaster:
                 f"{device.config.counter}) does not answer"
             )
             log.warning(
-                "%s; asking IDENTIFY every %.0f s", message, self.timing.identify_offline_every_s
+                "%s; asking IDENTIFY every %g s", message, self.timing.identify_offline_every_s
             )
             self._call(self._on_fault, device.config.address, message)
 
@@ -655,7 +670,9 @@ class HallBusMaster:
             if self._outbox.get(key) is message:  # not replaced by a newer frame meanwhile
                 del self._outbox[key]
 
-    def _transact(self, device: _Device, request: Message) -> Message | None:
+    def _transact(
+        self, device: _Device, request: Message, attempts: int | None = None
+    ) -> Message | None:
         """Send ``request`` up to 1 + retries times; the device's reply, or None if silent.
 
         A NAK for a bad CRC or busy is retried like silence; if every attempt ends that way the
@@ -664,7 +681,7 @@ class HallBusMaster:
         frame = encode(request)
         address = request.address
         last_nak: Nak | None = None
-        for _attempt in range(1 + self.timing.retries):
+        for _attempt in range(attempts or 1 + self.timing.retries):
             if self._stopping.is_set():
                 break
             self._send(frame, request)
