@@ -20,16 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.clock import FakeClock  # noqa: E402
-from kiosk.hall import Hall  # noqa: E402
-from kiosk.queue import Queue  # noqa: E402
-from kiosk.store import EventStore  # noqa: E402
-from tests.helpers.hall import Api, counter_token, example_config, morning, running_hall  # noqa: E402
+from kiosk.clock import FakeClock
+from kiosk.hall import Hall
+from kiosk.queue import Queue
+from kiosk.store import EventStore
+from tests.helpers.hall import Api, counter_token, example_config, morning, running_hall
 
 
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 def bench_engine(cycles: int) -> None:
@@ -53,12 +53,16 @@ def bench_engine(cycles: int) -> None:
                 clock.advance(86400)
         elapsed = time.perf_counter() - t0
         events = store.last_seq()
-        print(f"durable cycles (issue+call+start+done, fsync each): {cycles / elapsed:,.0f} cycles/s "
-              f"({events / elapsed:,.0f} events/s, {cycles} cycles in {elapsed:.2f} s)")
+        print(
+            f"durable cycles (issue+call+start+done, fsync each): {cycles / elapsed:,.0f} cycles/s "
+            f"({events / elapsed:,.0f} events/s, {cycles} cycles in {elapsed:.2f} s)"
+        )
         t0 = time.perf_counter()
         Hall(cfg, store, clock)
-        print(f"rebuild of the live queue at start-up from a {events:,}-event store: "
-              f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+        print(
+            f"rebuild of the live queue at start-up from a {events:,}-event store: "
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms"
+        )
         store.close()
 
         q = Queue(cfg.queue_rules())
@@ -68,13 +72,10 @@ def bench_engine(cycles: int) -> None:
         for i in range(n):
             s = services[i % 5]
             c = counter_for[s]
-            for decide in (
-                lambda: q.issue(s, now),
-                lambda: q.call_next(c, now),
-                lambda: q.start(c, now),
-                lambda: q.done(c, now),
-            ):
-                q.apply_all(decide())
+            q.apply_all(q.issue(s, now))
+            q.apply_all(q.call_next(c, now))
+            q.apply_all(q.start(c, now))
+            q.apply_all(q.done(c, now))
         elapsed = time.perf_counter() - t0
         print(f"pure rules, no store: {n / elapsed:,.0f} cycles/s")
 
@@ -101,13 +102,20 @@ def bench_api(requests: int) -> None:
                 api.call("POST", "/admin/close-day", token="change-me-manager-00000001")
                 clock.advance(86400)
         warm.close()
-        for name, ms in (("POST /api/v1/tickets", issue_ms), ("POST /api/v1/counters/N/call-next", call_ms)):
-            print(f"{name}: p50 {statistics.median(ms):.2f} ms, p95 {pct(ms, 95):.2f} ms, "
-                  f"max {max(ms):.2f} ms over {len(ms)} requests (loopback, keep-alive)")
+        for name, ms in (
+            ("POST /api/v1/tickets", issue_ms),
+            ("POST /api/v1/counters/N/call-next", call_ms),
+        ):
+            print(
+                f"{name}: p50 {statistics.median(ms):.2f} ms, p95 {pct(ms, 95):.2f} ms, "
+                f"max {max(ms):.2f} ms over {len(ms)} requests (loopback, keep-alive)"
+            )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--cycles", type=int, default=3000)
     ap.add_argument("--requests", type=int, default=1000)
     args = ap.parse_args()

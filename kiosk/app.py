@@ -1,7 +1,7 @@
 """The one composition root: builds a hall from its config and tears it down in reverse.
 
-Order: data directory lock → store → hall (queue rebuilt from the log) → devices (later) →
-LAN API → ticker. Every part gets its dependencies through its constructor; nothing is a
+Order: data directory lock → store → hall (queue rebuilt from the log) → devices → LAN API →
+ticker; stopped in reverse. Every part gets its dependencies through its constructor; nothing is a
 module-level singleton.
 """
 
@@ -18,6 +18,7 @@ from kiosk.bills import BillSource, DemoBills
 from kiosk.bus import EventBus
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import HallConfig
+from kiosk.devices import HallDevices
 from kiosk.hall import Hall
 from kiosk.store import EventStore
 
@@ -57,6 +58,7 @@ class HallApp:
         host: str | None = None,
         port: int | None = None,
         ticker_interval_s: float = 1.0,
+        voice_cache: Path | None = None,
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock(config.tz)
@@ -64,9 +66,11 @@ class HallApp:
         self.host = host if host is not None else config.api.host
         self.port = port if port is not None else config.api.port
         self.ticker_interval_s = ticker_interval_s
+        self.voice_cache = voice_cache
         self._lock: IO[str] | None = None
         self.store: EventStore | None = None
         self.hall: Hall | None = None
+        self.devices: HallDevices | None = None
         self.api: ApiServer | None = None
 
     @property
@@ -80,7 +84,9 @@ class HallApp:
         try:
             self.store = EventStore(data / STORE_FILE)
             self.hall = Hall(self.config, self.store, self.clock, EventBus())
-            app = create_app(self.hall, self.bills, self.config.tokens)
+            self.devices = HallDevices(self.config, self.hall, voice_cache=self.voice_cache)
+            self.devices.start()
+            app = create_app(self.hall, self.bills, self.config.tokens, self.devices)
             self.api = ApiServer(app, self.host, self.port)
             self.api.start()
             self.hall.start_ticker(self.ticker_interval_s)
@@ -96,6 +102,9 @@ class HallApp:
         if self.api is not None:
             self.api.stop()
             self.api = None
+        if self.devices is not None:
+            self.devices.stop()
+            self.devices = None
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -103,6 +103,53 @@ class BillsSettings:
 
 
 @dataclass(frozen=True)
+class PrinterConfig:
+    url: str = setting(
+        "",
+        doc="Ticket printer: serial path (/dev/kiosk-printer), socket://, tcp://host:9100, "
+        "usb://VID:PID; empty for none.",
+    )
+    baudrate: int = setting(9600, doc="Serial speed; 38400 or more prints a ticket in < 0.1 s.")
+    paper_width: int = setting(80, doc="Paper width in mm: 80 or 58.")
+    dsrdtr: bool = setting(False, doc="DSR/DTR flow control (printer busy line wired to DSR).")
+
+
+@dataclass(frozen=True)
+class IdCardConfig:
+    url: str = setting("", doc="ID-card reader (GA 467 SAM) serial path; empty for none.")
+    baudrate: int = setting(115200, doc="Serial speed of the SAM module.")
+    kiosk: str = setting(
+        "lobby-1", doc="Name of the kiosk token whose screen the reader belongs to."
+    )
+
+
+@dataclass(frozen=True)
+class HallBusDeviceConfig:
+    address: int = setting(doc="RS-485 address 1-99, as set on the device.")
+    role: str = setting(doc="screen | pad | evaluator | pad+screen")
+    counter: int = setting(doc="The counter the device belongs to.")
+
+
+@dataclass(frozen=True)
+class HallBusConfig:
+    url: str = setting("", doc="RS-485 adapter of the hall bus; empty for none.")
+    baudrate: int = setting(9600, doc="9600, 19200, 38400 or 115200 (19200+ for 8 pads).")
+    devices: list[HallBusDeviceConfig] = setting(
+        [], doc="Window screens, caller pads and evaluators, each a [[hallbus.devices]] table."
+    )
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    enabled: bool = setting(True, doc="Announce calls aloud.")
+    voice: str = setting("", doc="Full espeak-ng voice id; empty: the Mandarin voice found.")
+    english: bool = setting(False, doc="Say the call in English after the Chinese.")
+    rate: int = setting(160, doc="Words per minute (slower is kinder to elderly customers).")
+    repeat: int = setting(2, doc="How many times each call is said.")
+    player: list[str] = setting(["aplay", "-q"], doc="Command that plays a WAV (file last).")
+
+
+@dataclass(frozen=True)
 class HallConfig:
     hall: HallSettings = setting(doc="The hall itself.")
     services: list[ServiceSettings] = setting(doc="The services, each a [[services]] table.")
@@ -112,6 +159,10 @@ class HallConfig:
     tokens: list[TokenSettings] = setting([], doc="LAN API tokens, one per device or counter.")
     privacy: PrivacySettings = setting(PrivacySettings(), doc="Personal data handling.")
     bills: BillsSettings = setting(BillsSettings(), doc="Self-service bill lookup.")
+    printer: PrinterConfig = setting(PrinterConfig(), doc="The lobby's ticket printer.")
+    idcard: IdCardConfig = setting(IdCardConfig(), doc="The lobby's ID-card reader.")
+    hallbus: HallBusConfig = setting(HallBusConfig(), doc="Window screens, pads, evaluators.")
+    voice: VoiceSettings = setting(VoiceSettings(), doc="The calling voice.")
     source: str = field(default="", metadata={"internal": True})  # the file it came from
 
     @property
@@ -327,6 +378,34 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         re.compile(cfg.bills.account_pattern)
     except re.error as exc:
         fail(("bills", "account_pattern"), f"not a regular expression: {exc}")
+    if cfg.printer.paper_width not in (58, 80):
+        fail(("printer", "paper_width"), f"expected 58 or 80, got {cfg.printer.paper_width}")
+    if cfg.hallbus.baudrate not in (9600, 19200, 38400, 115200):
+        fail(
+            ("hallbus", "baudrate"),
+            f"expected 9600, 19200, 38400 or 115200, got {cfg.hallbus.baudrate}",
+        )
+    addresses: set[int] = set()
+    for i, d in enumerate(cfg.hallbus.devices):
+        if not 1 <= d.address <= 99:
+            fail(("hallbus", "devices", i, "address"), f"expected 1-99, got {d.address}")
+        if d.address in addresses:
+            fail(("hallbus", "devices", i, "address"), f"address {d.address} is used twice")
+        addresses.add(d.address)
+        if d.role not in ("screen", "pad", "evaluator", "pad+screen"):
+            fail(
+                ("hallbus", "devices", i, "role"),
+                f"expected screen, pad, evaluator or pad+screen, got {d.role!r}",
+            )
+        if d.counter not in numbers:
+            fail(("hallbus", "devices", i, "counter"), f"no counter {d.counter}")
+    if cfg.voice.voice and "/" not in cfg.voice.voice:
+        fail(
+            ("voice", "voice"),
+            f"{cfg.voice.voice!r} is not a full espeak-ng voice id (e.g. sit/cmn-latn-pinyin)",
+        )
+    if not 80 <= cfg.voice.rate <= 450 or not 1 <= cfg.voice.repeat <= 5 or not cfg.voice.player:
+        fail(("voice",), "rate must be 80-450, repeat 1-5, player not empty")
     if cfg.bills.source not in ("demo", "sync"):
         fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
 

@@ -33,6 +33,7 @@ from kiosk.app import HallApp
 from kiosk.clock import ScaledClock
 from kiosk.config import load_config
 from kiosk.hall import Hall
+from kiosk.simhall import SimulatedDevices
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "hall.example.toml"
 OPEN_AT = (8, 30)
@@ -73,8 +74,11 @@ def demo_config_text(data_dir: Path, port: int) -> str:
 
 
 class Simulation:
-    def __init__(self, app: HallApp, clock: ScaledClock, seed: int) -> None:
+    def __init__(
+        self, app: HallApp, clock: ScaledClock, seed: int, devices: SimulatedDevices | None
+    ) -> None:
         self.app = app
+        self.devices = devices
         self.clock = clock
         self.rng = random.Random(seed)
         self.stats = Stats()
@@ -119,6 +123,38 @@ class Simulation:
                     if t["estimated_wait_s"] is not None:
                         issued = datetime.fromisoformat(t["issued_at"])
                         self.stats.estimates[t["id"]] = (issued, t["estimated_wait_s"])
+
+    def pad_counter(self, number: int) -> None:
+        """A counter whose staff use the hardware caller pad and evaluator (simulated)."""
+        from drivers.hallbus.codec import EventKind, Score
+
+        assert self.devices is not None
+        rng = random.Random(self.rng.random() + number)
+        with self.client("manager") as http:
+            while not self.stop.is_set():
+                self.devices.press(number, EventKind.CALL_NEXT)
+                if not self.sim_sleep(rng.uniform(20, 50)):
+                    return
+                view = http.get("/queue").json()
+                current = next(c for c in view["counters"] if c["counter"] == number)["current"]
+                if current is None:
+                    if self.clock.now() >= self.close_at:
+                        return
+                    if not self.sim_sleep(30):
+                        return
+                    continue
+                t = http.get(f"/tickets/{current['id']}").json()
+                self._record_call(t, number)
+                self.devices.press(number, EventKind.START)
+                mean = SERVICE_MIN[t["service"]] * 60
+                if not self.sim_sleep(rng.lognormvariate(math.log(mean), 0.45)):
+                    return
+                self.devices.press(number, EventKind.DONE)
+                if rng.random() < 0.7:
+                    self.devices.press(number, EventKind.EVALUATE)
+                    if not self.sim_sleep(15):
+                        return
+                    self.devices.rate(number, rng.choice(list(Score)[1:]))
 
     def counter(self, number: int) -> None:
         rng = random.Random(self.rng.random() + number)
@@ -205,6 +241,14 @@ def render(hall: Hall, sim: Simulation, clock: ScaledClock, tty: bool) -> str:
     with sim.stats.lock:
         calls = list(sim.stats.recent_calls)
     lines += ["", "最近叫号 latest calls: " + "  ".join(calls)]
+    if sim.devices is not None:
+        screens = "  ".join(
+            f"{n}:{sim.devices.screen_text(n) or '—'}" for n in sorted(sim.devices.pads)
+        )
+        lines.append(f"窗口屏 window screens: {screens}")
+        lines.append(
+            f"号票打印机 printer (simulated): {len(sim.devices.printer.tickets())} 张已打印 printed"
+        )
     text = "\n".join(lines)
     return ("\033[H\033[2J" + text) if tty else text + "\n" + "-" * 60
 
@@ -219,7 +263,10 @@ def run_demo(args: argparse.Namespace) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     conf = data_dir / "hall.toml"
     conf.write_text(demo_config_text(data_dir, args.port), encoding="utf-8")
-    cfg = load_config(conf)
+    base_cfg = load_config(conf)
+    devices = SimulatedDevices(data_dir / "dev", sorted(c.number for c in base_cfg.counters))
+    devices.start()
+    cfg = devices.configure(base_cfg)
     today = datetime.now(cfg.tz)
     start = today.replace(hour=OPEN_AT[0], minute=OPEN_AT[1], second=0, microsecond=0)
     clock = ScaledClock(start, args.speed)
@@ -229,6 +276,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         app.start()
     except OSError as exc:
+        devices.stop()
         print(f"cannot start the demo hall: {exc} (try --port 0)", file=sys.stderr)
         return 1
     assert app.hall is not None
@@ -239,11 +287,20 @@ def run_demo(args: argparse.Namespace) -> int:
         who = f"{tok.role} {tok.counter}" if tok.role == "counter" else tok.role
         print(f"  {who:<10} {tok.token}")
     print(f"Demo bill accounts: 3100000001 … 3100000200    store: {data_dir / 'hall.db'}")
+    print(
+        f"Simulated devices on ptys in {data_dir / 'dev'}: printer, ID-card reader, hall bus "
+        f"(a pad + screen and an evaluator per counter; counter 1 works by its pad)"
+    )
     sys.stdout.flush()
-    sim = Simulation(app, clock, args.seed)
+    sim = Simulation(app, clock, args.seed, devices)
     threads = [threading.Thread(target=sim.lobby, name="demo-lobby", daemon=True)]
     threads += [
-        threading.Thread(target=sim.counter, args=(n,), name=f"demo-counter-{n}", daemon=True)
+        threading.Thread(
+            target=sim.pad_counter if n == 1 else sim.counter,
+            args=(n,),
+            name=f"demo-counter-{n}",
+            daemon=True,
+        )
         for n in app.hall.rules.counters
     ]
     for t in threads:
@@ -270,6 +327,7 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = app.hall.close_day()
         report = _summary(app, sim, summary)
         app.stop()
+        devices.stop()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     print(report)

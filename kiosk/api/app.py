@@ -27,6 +27,7 @@ from kiosk.api import models as m
 from kiosk.api.ws import Client, EventHub
 from kiosk.bills import BillSource, UnknownAccount
 from kiosk.config import TokenSettings
+from kiosk.devices import HallDevices
 from kiosk.hall import Hall, IdCardInput
 from kiosk.i18n import normalise_lang, translate
 from kiosk.queue.errors import InvalidRequest, QueueError
@@ -73,7 +74,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(hall: Hall, bills: BillSource, tokens: list[TokenSettings]) -> FastAPI:
+def create_app(
+    hall: Hall,
+    bills: BillSource,
+    tokens: list[TokenSettings],
+    devices: HallDevices | None = None,
+) -> FastAPI:
     by_token = {t.token: Principal(t.role, t.name, t.counter) for t in tokens}
     hub = EventHub()
 
@@ -347,6 +353,28 @@ def create_app(hall: Hall, bills: BillSource, tokens: list[TokenSettings]) -> Fa
     def close_day(who: Principal = Depends(allow("manage"))) -> dict[str, Any]:
         """The daily close (日结): expire what is left, stop numbering, purge personal data."""
         return hall.close_day()
+
+    @app.get(
+        f"{PREFIX}/devices",
+        response_model=list[m.DeviceOut],
+        responses=ERROR_RESPONSES,
+        tags=["devices"],
+    )
+    def list_devices(who: Principal = Depends(allow("read"))) -> list[dict[str, Any]]:
+        """Configured devices and their state (for technicians and the admin panels)."""
+        return devices.snapshot() if devices is not None else []
+
+    @app.post(
+        f"{PREFIX}/devices/printer/test",
+        response_model=m.PrintTestOut,
+        responses=ERROR_RESPONSES,
+        tags=["devices"],
+    )
+    def print_test(who: Principal = Depends(allow("manage"))) -> dict[str, Any]:
+        """Print a sample ticket (the technician's check); waits for the outcome."""
+        if devices is None or devices.printer is None:
+            raise ApiError(404, "no_printer", "没有配置打印机")
+        return devices.print_sample()
 
     # --------------------------------------------------------------- websocket
 

@@ -193,3 +193,19 @@ class DailyReportOut(BaseModel):
     rated: int
     not_rated: int
     services: list[ReportServiceOut]
+
+
+class DeviceOut(BaseModel):
+    name: str = Field(description="printer | idcard | hallbus | hallbus:N | voice")
+    kind: str
+    url: str
+    ok: bool
+    detail: str
+    paper: str | None = None
+
+
+class PrintTestOut(BaseModel):
+    printed: bool
+    bytes: int
+    reason: str | None
+    warnings: list[str]
