@@ -100,7 +100,9 @@ class SerialTransport:
             raise DeviceTimeout(self.device, f"write to {self.settings.url} timed out") from exc
         except _PORT_ERRORS as exc:
             self.close()
-            raise DeviceUnavailable(self.device, f"write to {self.settings.url} failed: {exc}") from exc
+            raise DeviceUnavailable(
+                self.device, f"write to {self.settings.url} failed: {exc}"
+            ) from exc
 
     def read(self, n: int) -> bytes:
         """Read up to ``n`` bytes, waiting at most the port timeout; may return fewer."""
@@ -109,7 +111,9 @@ class SerialTransport:
             return bytes(port.read(n))
         except (serial.SerialException, OSError) as exc:
             self.close()
-            raise DeviceUnavailable(self.device, f"read from {self.settings.url} failed: {exc}") from exc
+            raise DeviceUnavailable(
+                self.device, f"read from {self.settings.url} failed: {exc}"
+            ) from exc
 
     def read_exactly(self, n: int, timeout_s: float) -> bytes:
         """Read exactly ``n`` bytes or raise :class:`DeviceTimeout` after ``timeout_s``."""

@@ -358,13 +358,16 @@ def _summary(app: HallApp, sim: Simulation, closed: dict[str, Any]) -> str:
         lines.append(
             f"{len(sim.stats.failures)} API refusals, first: {sim.stats.failures[0][:200]}"
         )
+    printed = len(sim.devices.printer.tickets()) if sim.devices else 0
+    lines.append(f"{printed} tickets printed on the simulated printer")
     lines.append(
         "JSON "
         + json.dumps(
             {
                 "issued": rep["issued"],
                 "done": rep["done"],
-                "estimate_abs_err_p50_s": errs[len(errs) // 2] if errs else None,
+                "printed": printed,
+                "estimate_abs_err_p50_s": round(errs[len(errs) // 2]) if errs else None,
             }
         )
     )

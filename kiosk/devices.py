@@ -44,12 +44,15 @@ class HallDevices:
         self.states: dict[str, DeviceState] = {}
         self._lock = threading.Lock()
         self._pending_evaluation: dict[int, str] = {}  # counter -> ticket being rated
+        self._pad_states: dict[int, tuple[int, str]] = {}  # last PAD_STATE sent per counter
         self._unsubscribe: Callable[[], None] | None = None
         self.printer: Any = None
         self.idcard: Any = None
         self.hallbus: Any = None
         self.voice: Any = None
         self._voice_cache = voice_cache
+        # Called with (number, counter) when the voice starts a call: for benches and tests.
+        self.voice_started_listeners: list[Callable[[str, int], None]] = []
         self._services = list(hall.rules.services)
 
     # ----------------------------------------------------------------- lifecycle
@@ -189,28 +192,8 @@ class HallDevices:
 
     def print_sample(self, timeout_s: float = 15.0) -> dict[str, Any]:
         """A sample ticket, printed now: the technician's check of paper, cutter and QR."""
-        from datetime import datetime
-
-        from drivers.printer import TicketContent
-
-        content = TicketContent(
-            hall_name=self.config.hall.name,
-            service_name="打印测试",
-            number="T000",
-            ahead=0,
-            estimated_wait_min=0,
-            counters_text="1号窗口",
-            qr_payload=f"{self.config.hall.id}/print-test",
-            issued_at=datetime.now(self.config.tz),
-            paper_width=80 if self.config.printer.paper_width == 80 else 58,
-        )
-        result = self.printer.submit(content).result(timeout=timeout_s)
-        return {
-            "printed": result.ok,
-            "bytes": result.bytes_written,
-            "reason": result.reason,
-            "warnings": list(result.warnings),
-        }
+        result = self.printer.submit(sample_ticket(self.config)).result(timeout=timeout_s)
+        return print_result_dict(result)
 
     # ------------------------------------------------------------------- ID card
 
@@ -383,10 +366,17 @@ class HallDevices:
         self._register("voice", "Mandarin voice (pyttsx3 + espeak-ng)", " ".join(v.player))
         self.voice = Announcer(
             VoiceConfig(**kwargs),
+            on_started=self._on_voice_started,
             on_fault=lambda message: self._fault("voice", message),
             on_recovered=lambda: self._recovered("voice"),
         )
         self.voice.start()
+
+    def _on_voice_started(self, announcement: Any) -> None:
+        number = getattr(announcement, "number", None)
+        counter = getattr(announcement, "counter", None)
+        for listener in list(self.voice_started_listeners):
+            listener(str(number), int(counter or 0))
 
     # ------------------------------------------------------ hall events → devices
 
@@ -410,6 +400,37 @@ class HallDevices:
             if self.hallbus is not None:
                 self.hallbus.eval_start(m["counter"], m["number"])
         elif t == "queue.changed" and self.hallbus is not None:
+            # Only what changed goes on the bus: every frame delays the next call's SHOW.
             for c in self.hall.queue_view()["counters"]:
-                current = c["current"]["number"] if c["current"] else ""
-                self.hallbus.pad_state(c["counter"], c["waiting"], current)
+                state = (c["waiting"], c["current"]["number"] if c["current"] else "")
+                if self._pad_states.get(c["counter"]) != state:
+                    self._pad_states[c["counter"]] = state
+                    self.hallbus.pad_state(c["counter"], *state)
+
+
+def sample_ticket(config: HallConfig) -> Any:
+    """The ticket ``kiosk print-test`` prints: every element of a real one."""
+    from datetime import datetime
+
+    from drivers.printer import TicketContent
+
+    return TicketContent(
+        hall_name=config.hall.name,
+        service_name="打印测试",
+        number="T000",
+        ahead=0,
+        estimated_wait_min=0,
+        counters_text="1号窗口",
+        qr_payload=f"{config.hall.id}/print-test",
+        issued_at=datetime.now(config.tz),
+        paper_width=80 if config.printer.paper_width == 80 else 58,
+    )
+
+
+def print_result_dict(result: Any) -> dict[str, Any]:
+    return {
+        "printed": bool(result.ok),
+        "bytes": result.bytes_written,
+        "reason": result.reason,
+        "warnings": list(result.warnings),
+    }

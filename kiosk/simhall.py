@@ -22,7 +22,14 @@ EVALUATOR_OFFSET = 10
 
 
 class SimulatedDevices:
-    def __init__(self, directory: Path, counters: list[int], *, hallbus_baud: int = 19200) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        counters: list[int],
+        *,
+        hallbus_baud: int = 19200,
+        emulate_wire: bool = False,
+    ) -> None:
         self.directory = directory
         self.counters = counters
         self.hallbus_baud = hallbus_baud
@@ -35,7 +42,9 @@ class SimulatedDevices:
         self.pads = {n: PadWithScreen(n) for n in counters}
         self.evaluators = {n: Evaluator(EVALUATOR_OFFSET + n) for n in counters}
         self.hallbus = HallBusSimulator(
-            self.hallbus_link, [*self.pads.values(), *self.evaluators.values()]
+            self.hallbus_link,
+            [*self.pads.values(), *self.evaluators.values()],
+            wire_baudrate=hallbus_baud if emulate_wire else None,
         )
 
     def start(self) -> SimulatedDevices:

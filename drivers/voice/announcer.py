@@ -416,7 +416,18 @@ class Announcer:
                 stale = self._pending.popleft()
                 self._dropped.append(stale)
                 self.dropped += 1
-                log.warning("voice: queue full, dropped the oldest announcement #%d", stale.seq)
+                # Once per overflow, not once per call: a stuck player would flood the journal.
+                level = (
+                    logging.WARNING
+                    if self.dropped == 1 or self.dropped % 100 == 0
+                    else logging.DEBUG
+                )
+                log.log(
+                    level,
+                    "voice: queue full, dropped the oldest announcement #%d (%d dropped so far)",
+                    stale.seq,
+                    self.dropped,
+                )
             self._pending.append(announcement)
             self._cond.notify_all()
         return announcement

@@ -29,10 +29,14 @@ def counter_token(n: int) -> str:
     return f"change-me-counter-{n}-000001"
 
 
-def example_config(data_dir: Path, **hall: Any) -> HallConfig:
+def example_config(data_dir: Path, *, voice: bool = False, **hall: Any) -> HallConfig:
+    """The shipped example, its store in ``data_dir``. The voice is off unless asked for:
+    it starts an espeak-ng worker process, which most tests do not need."""
     cfg = load_config(EXAMPLE)
     return dataclasses.replace(
-        cfg, hall=dataclasses.replace(cfg.hall, data_dir=str(data_dir), **hall)
+        cfg,
+        hall=dataclasses.replace(cfg.hall, data_dir=str(data_dir), **hall),
+        voice=dataclasses.replace(cfg.voice, enabled=voice),
     )
 
 

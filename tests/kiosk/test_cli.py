@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,93 @@ def test_headless_demo_runs_a_day_and_reports_it(tmp_path):
     issued = int(summary[0].split("issued ")[1].split(",")[0])
     assert issued > 20
     assert "wait estimate error over" in r.stdout
+
+
+def _device_config(tmp_path: Path, port: int, sims) -> Path:
+    p = config_in(tmp_path)
+    text = p.read_text(encoding="utf-8").replace('host = "0.0.0.0"', 'host = "127.0.0.1"')
+    text = text.replace("port = 8470", f"port = {port}")
+    text += f"""
+[printer]
+url = "{sims.printer_link.url}"
+
+[idcard]
+url = "{sims.idcard_link.url}"
+
+[voice]
+enabled = false
+
+[hallbus]
+url = "{sims.hallbus_link.url}"
+baudrate = 19200
+"""
+    for n in sims.counters:
+        text += f'\n[[hallbus.devices]]\naddress = {n}\nrole = "pad+screen"\ncounter = {n}\n'
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_devices_print_test_and_watch_against_a_running_daemon(tmp_path):
+    from kiosk.simhall import SimulatedDevices
+
+    sims = SimulatedDevices(tmp_path / "dev", [1, 2]).start()
+    port = _free_port()
+    p = _device_config(tmp_path, port, sims)
+    r = kiosk("devices", "--config", str(p))
+    assert r.returncode == 1 and "hall daemon not running" in r.stdout and "printer" in r.stdout
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "hall", "--config", str(p)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert daemon.stderr is not None
+        for line in daemon.stderr:
+            if "serving" in line:
+                break
+        r = kiosk("devices", "--config", str(p))
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "✓  printer" in r.stdout and "✓  hallbus:2" in r.stdout
+        r = kiosk("print-test", "--config", str(p))
+        assert r.returncode == 0, r.stderr
+        assert "sample ticket printed" in r.stdout
+        assert "T000" in sims.printer.wait_for_tickets(1, timeout_s=10)[0].texts
+        watch = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kiosk.cli",
+                "devices",
+                "watch",
+                "--count",
+                "3",
+                "--config",
+                str(p),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        out, _ = watch.communicate(timeout=30)
+        assert watch.returncode == 0
+        frames = [line for line in out.splitlines() if "hallbus" in line]
+        assert len(frames) == 3 and ("Poll" in out or "Ack" in out or "Events" in out)
+        sims.printer_link.unplug()
+        time.sleep(3)
+        r = kiosk("devices", "--config", str(p))
+        assert r.returncode == 1 and "✗  printer" in r.stdout
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=15)
+        assert daemon.stderr is not None
+        daemon.stderr.close()
+        sims.stop()

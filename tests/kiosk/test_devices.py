@@ -41,7 +41,7 @@ def devices(tmp_path):
 @pytest.fixture
 def hall(tmp_path, devices):
     played = tmp_path / "played.txt"
-    cfg = devices.configure(example_config(tmp_path / "data"))
+    cfg = devices.configure(example_config(tmp_path / "data", voice=True))
     import dataclasses
 
     cfg = dataclasses.replace(
@@ -55,14 +55,16 @@ def hall(tmp_path, devices):
 def events_of(app, type_: str) -> list[dict]:
     conn = sqlite3.connect(app.config.data_path() / "hall.db")
     try:
-        rows = conn.execute("SELECT data FROM events WHERE type = ? ORDER BY seq", (type_,)).fetchall()
+        rows = conn.execute(
+            "SELECT data FROM events WHERE type = ? ORDER BY seq", (type_,)
+        ).fetchall()
     finally:
         conn.close()
     return [json.loads(r[0]) for r in rows]
 
 
 def test_a_pad_key_calls_the_next_ticket_shows_it_and_says_it(hall, devices):
-    app, api, _, played = hall
+    _, api, _, played = hall
     t = api.issue("A")
     devices.press(1, EventKind.CALL_NEXT)
     wait_until(lambda: api.call("GET", f"/tickets/{t['id']}").json()["status"] == "called")
@@ -149,7 +151,9 @@ def test_id_card_reaches_only_the_lobby_kiosk(hall, devices):
         assert msg["type"] == "id_card.read"
         assert msg["elderly"] is True and msg["name_masked"] == "李**"
         # The kiosk takes a green-channel ticket with it.
-        t = api.issue("A", priority="elderly", id_card={"id_number": msg["id_number"], "name": msg["name"]})
+        t = api.issue(
+            "A", priority="elderly", id_card={"id_number": msg["id_number"], "name": msg["name"]}
+        )
         assert t["priority"] == "elderly"
         seen = [json.loads(display_ws.recv(timeout=5))["type"] for _ in range(2)]
     assert "id_card.read" not in seen and seen[0] == "ticket.issued"
@@ -158,12 +162,18 @@ def test_id_card_reaches_only_the_lobby_kiosk(hall, devices):
 def test_unplugged_printer_is_a_fault_and_comes_back_by_itself(hall, devices):
     app, api, _, _ = hall
     devices.printer_link.unplug()
-    fault = wait_until(lambda: [e for e in events_of(app, "device.fault") if e["device"] == "printer"], timeout_s=15)
+    fault = wait_until(
+        lambda: [e for e in events_of(app, "device.fault") if e["device"] == "printer"],
+        timeout_s=15,
+    )
     assert fault[0]["message"]
     states = {d["name"]: d for d in api.call("GET", "/devices", token=MANAGER).json()}
     assert states["printer"]["ok"] is False
     devices.printer_link.replug()
-    wait_until(lambda: [e for e in events_of(app, "device.recovered") if e["device"] == "printer"], timeout_s=15)
+    wait_until(
+        lambda: [e for e in events_of(app, "device.recovered") if e["device"] == "printer"],
+        timeout_s=15,
+    )
     api.issue("A")
     devices.printer.wait_for_tickets(1, timeout_s=10)
 
