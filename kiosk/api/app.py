@@ -55,6 +55,20 @@ class Principal:
     counter: int
 
 
+@dataclass(frozen=True)
+class ApiContext:
+    """What a route module (:mod:`kiosk.api.routes`) gets to build its routes with."""
+
+    hall: Hall
+    bills: BillSource
+    devices: HallDevices | None
+    hub: EventHub
+    #: ``Depends(ctx.allow("issue"))`` checks the token and its role (see PERMISSIONS).
+    allow: Callable[[str], Callable[[Request], Principal]]
+    #: Raises 403 when a counter token acts on another counter.
+    own_counter: Callable[[Principal, int], None]
+
+
 class ApiError(Exception):
     def __init__(self, status: int, code: str, template: str, **params: Any) -> None:
         super().__init__(template.format(**params))
@@ -375,6 +389,15 @@ def create_app(
         if devices is None or devices.printer is None:
             raise ApiError(404, "no_printer", "没有配置打印机")
         return devices.print_sample()
+
+    ctx = ApiContext(hall, bills, devices, hub, allow, own_counter)
+    app.state.ctx = ctx
+    import importlib
+
+    from kiosk.api.routes import MODULES
+
+    for name in MODULES:
+        importlib.import_module(name).register(app, ctx)
 
     # --------------------------------------------------------------- websocket
 
