@@ -381,6 +381,20 @@ class Hall:
                 "full": closed.full,
             }
 
+    def reconfigure(self, config: HallConfig, *, source: str, digest: str) -> None:
+        """Apply a new configuration without a restart and without dropping anyone waiting.
+
+        The caller (the sync daemon's hand-over, or a file reload) has validated it with
+        :func:`kiosk.config.parse_config`. Tokens change in the API separately.
+        """
+        with self._lock:
+            self.config = config
+            self.rules = config.queue_rules()
+            self._account_re = re.compile(config.bills.account_pattern)
+            self.queue.reconfigure(self.rules)
+            now = self.clock.now()
+            self._commit([ev.HallReconfigured(at=now, source=source, digest=digest)])
+
     def record_device(self, device: str, fault: str | None) -> None:
         """A device went wrong (``fault`` says how) or came back (``fault`` is None)."""
         now = self.clock.now()

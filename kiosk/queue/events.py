@@ -261,3 +261,13 @@ class NoticeChanged(Event):
     notice: str
     title: str = ""
     withdrawn: bool = False
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class HallReconfigured(Event):
+    """A new hall configuration was applied while running (services, counters, tokens)."""
+
+    TYPE: ClassVar[str] = "hall.reconfigured"
+    source: str  # where it came from: "central", "file", ...
+    digest: str  # sha256 of the configuration text, to tell versions apart

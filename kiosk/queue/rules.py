@@ -67,6 +67,19 @@ class Queue:
         self._waiting: dict[str, Ticket] = {}
         self._open: dict[str, Ticket] = {}
 
+    def reconfigure(self, rules: QueueRules) -> None:
+        """New services and counters, same tickets: nobody waiting is dropped. A ticket whose
+        service is gone keeps waiting (staff can transfer it); a removed counter's state is
+        kept until its current ticket is finished."""
+        self.rules = rules
+        for n in rules.counters:
+            self.counters.setdefault(n, CounterState(number=n))
+        for code in rules.services:
+            if code in self.service_times:
+                self.service_times[code].window = rules.recent_window
+            else:
+                self.service_times[code] = ServiceTimes(window=rules.recent_window)
+
     # ------------------------------------------------------------------ queries
 
     def ticket(self, ticket_id: str) -> Ticket:

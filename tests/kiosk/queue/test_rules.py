@@ -437,3 +437,18 @@ def test_reinstated_ticket_goes_behind_tickets_queued_at_the_same_instant(rules)
     h.do("reinstate", missed)
     assert h.q.position(missed) == 1
     assert h.call(1) == other
+
+
+def test_reconfigure_keeps_everyone_waiting_and_serves_new_counters(rules, tmp_path):
+    import dataclasses
+
+    from kiosk.queue.model import CounterDef, SelectionPolicy
+
+    h = Hall(rules)
+    waiting = [h.issue("A"), h.issue("B")]
+    h.call(1)
+    new_counters = {**rules.counters, 5: CounterDef(5, "5号窗口", ("B",), SelectionPolicy.FIFO)}
+    h.q.reconfigure(dataclasses.replace(rules, counters=new_counters))
+    assert h.q.tickets[waiting[1]].status is TicketStatus.WAITING
+    assert h.call(5) == waiting[1]
+    assert h.q.counters[1].current == waiting[0]  # the call in progress is untouched
