@@ -1,9 +1,14 @@
 """The hall daemon's core service: the only writer of the queue.
 
-Every request runs the same path under one lock: roll the day over if needed, let the queue
-rules decide, make the resulting events durable, apply them, then publish them. If the store
-cannot be written (disk full), the request fails with :class:`StorageError` and nothing
-changed: no number was handed out, no state moved.
+Every request runs the same path. Under the hall lock: roll the day over if needed, let the
+queue rules decide, stage the events in the store's open transaction and apply them. Then,
+outside the lock, wait until they are durable: the first waiter commits (one fsync) for
+every request staged meanwhile — group commit, so concurrent counters and kiosks share
+fsyncs. Only then are the events published and the request answered.
+
+If the store cannot be written (disk full), the request fails with :class:`StorageError` and
+nothing changed: the queue is rebuilt from the log, so no number was handed out and no state
+moved; every request of the failed batch gets the error.
 """
 
 from __future__ import annotations
@@ -55,6 +60,12 @@ class Hall:
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
         self.storage_error: str | None = None  # the last write failure, until one succeeds
+        # Group commit: events staged but not yet durable, the batch they belong to, the
+        # last batch made durable, and batches that failed (their waiters raise).
+        self._staged: list[StoredEvent] = []
+        self._batch = 1
+        self._committed = 0
+        self._failed: dict[int, str] = {}
         self._rebuild()
 
     # --------------------------------------------------------------- lifecycle
@@ -67,6 +78,7 @@ class Hall:
         return key
 
     def _rebuild(self) -> None:
+        self.queue = Queue(self.rules)
         start = self.store.replay_start()
         n = 0
         for stored in self.store.events(after=start):
@@ -101,59 +113,122 @@ class Hall:
     def tick(self) -> list[StoredEvent]:
         with self._lock:
             now = self.clock.now()
-            stored = self._commit(self.queue.rollover(now))
-            return stored + self._commit(self.queue.overdue(now))
+            stored = self._stage(self.queue.rollover(now))
+            stored += self._stage(self.queue.overdue(now))
+            batch = self._batch
+        if stored:
+            self._durable(batch)
+        return stored
 
     # ------------------------------------------------------------ write path
 
     def _run(
         self,
-        decide: Callable[[datetime], list[ev.Event]],
-        personal: dict[str, dict[str, str | None]] | None = None,
+        decide: Callable[[datetime], Sequence[ev.Event]],
+        personal_for: Callable[[Sequence[ev.Event]], dict[str, dict[str, str | None]] | None]
+        | None = None,
+        also: Callable[[Sequence[ev.Event]], None] | None = None,
     ) -> list[StoredEvent]:
-        with self._lock:
-            now = self.clock.now()
-            rolled = self._commit(self.queue.rollover(now))
-            events = decide(now)
-            return rolled + self._commit(events, personal)
+        """Decide and stage under the lock, then wait (lock released) until durable.
 
-    def _commit(
+        ``personal_for`` gives the personal data to store with the decided events;
+        ``also`` does more store work in the same batch (e.g. the daily purge).
+        """
+        staged: list[StoredEvent] = []
+        batch = 0
+        try:
+            with self._lock:
+                now = self.clock.now()
+                staged += self._stage(self.queue.rollover(now))
+                batch = self._batch
+                events = decide(now)
+                staged += self._stage(events, personal_for(events) if personal_for else None)
+                if also is not None:
+                    try:
+                        also(events)
+                    except StorageError as exc:
+                        self._fail_batch(exc)
+                        raise
+                batch = self._batch
+        except err.QueueError:
+            if staged:  # the day's rollover was staged: make it durable before refusing
+                self._durable(batch)
+            raise
+        if staged:
+            self._durable(batch)
+        return staged
+
+    def _stage(
         self,
         events: Sequence[ev.Event],
         personal: dict[str, dict[str, str | None]] | None = None,
     ) -> list[StoredEvent]:
+        """Under the lock: write into the open transaction, then apply."""
         if not events:
             return []
         try:
-            stored = self.store.append(events, personal=personal)
+            stored = self.store.stage(events, personal=personal)
         except StorageError as exc:
-            self.storage_error = str(exc)
-            log.error("store write failed, request refused: %s", exc)
-            self.bus.publish(
-                Published(
-                    "store.fault",
-                    {
-                        "type": "store.fault",
-                        "at": self.clock.now().isoformat(),
-                        "message": str(exc),
-                    },
-                )
-            )
+            if self._staged and not self.store.in_transaction:
+                # SQLite dropped the whole transaction: the batch staged so far is lost.
+                self._fail_batch(exc)
+            else:
+                self._report_storage_error(exc)
             raise
-        self.storage_error = None
         for s in stored:
             self.queue.apply(s.event)
-            self.last_seq = s.seq
-        for s in stored:
-            self.bus.publish(self.wire(s))
+        self._staged.extend(stored)
+        return stored
+
+    def _durable(self, batch: int) -> None:
+        """Return once ``batch`` is committed, committing it if nobody has yet."""
+        with self._lock:
+            if batch in self._failed:
+                raise StorageError(self._failed[batch])
+            if self._committed >= batch:
+                return
+            staged, self._staged = self._staged, []
+            self._batch += 1  # what is staged from now on belongs to the next batch
+            try:
+                self.store.commit()
+            except StorageError as exc:
+                self._fail_batch(exc, batch=batch)
+                raise
+            self._committed = batch
+            self._failed = {b: m for b, m in self._failed.items() if b > batch - 100}
+            self.storage_error = None
+            if staged:
+                self.last_seq = staged[-1].seq
+                for st in staged:
+                    self.bus.publish(self.wire(st))
+                self.bus.publish(
+                    Published(
+                        "queue.changed",
+                        {"type": "queue.changed", "at": staged[-1].event.at.isoformat()},
+                        snapshot=self.queue_view,
+                    )
+                )
+
+    def _fail_batch(self, exc: StorageError, *, batch: int | None = None) -> None:
+        """The open batch could not be made durable: forget it, in the store and in memory."""
+        failed = self._batch - 1 if batch is not None else self._batch
+        if batch is None:
+            self._batch += 1
+        self._failed[failed] = str(exc)
+        self._staged = []
+        self.store.rollback()
+        self._rebuild()  # the queue as the log has it: nothing of the batch happened
+        self._report_storage_error(exc)
+
+    def _report_storage_error(self, exc: StorageError) -> None:
+        self.storage_error = str(exc)
+        log.error("store write failed, request refused: %s", exc)
         self.bus.publish(
             Published(
-                "queue.changed",
-                {"type": "queue.changed", "at": events[-1].at.isoformat()},
-                snapshot=self.queue_view,
+                "store.fault",
+                {"type": "store.fault", "at": self.clock.now().isoformat(), "message": str(exc)},
             )
         )
-        return stored
 
     def wire(self, stored: StoredEvent) -> Published:
         """An event as clients see it: its fields, plus the ticket's number and service."""
@@ -203,20 +278,18 @@ class Hall:
                 service, now, priority=prio, identified=id_card is not None, id_hash=id_hash
             )
 
-        with self._lock:
-            # The ticket id is only known once decided; personal data joins it in the same
-            # transaction.
-            now = self.clock.now()
-            self._commit(self.queue.rollover(now))
-            events = decide(now)
+        def personal_for(events: Sequence[ev.Event]) -> dict[str, dict[str, str | None]] | None:
+            # The ticket id is only known once decided; its personal data is stored with it.
             issued = events[0]
             assert isinstance(issued, ev.TicketIssued)
-            extra = None
-            if personal:
-                personal["day"] = issued.day.isoformat()
-                extra = {issued.ticket: personal}
-            self._commit(events, extra)
-            return self.ticket_view(issued.ticket)
+            if not personal:
+                return None
+            return {issued.ticket: {**personal, "day": issued.day.isoformat()}}
+
+        stored = self._run(decide, personal_for)
+        issued = stored[-1].event
+        assert isinstance(issued, ev.TicketIssued)
+        return self.ticket_view(issued.ticket)
 
     def _priority(self, value: str | None) -> Priority | None:
         if value is None:
@@ -302,8 +375,8 @@ class Hall:
 
     def call_next(self, counter: int, staff: str | None = None) -> dict[str, Any] | None:
         """The called ticket, or None when nobody waits for this counter."""
+        stored = self._run(lambda now: self.queue.call_next(counter, now, staff=staff))
         with self._lock:
-            stored = self._run(lambda now: self.queue.call_next(counter, now, staff=staff))
             return self._counter_result(stored, ev.TicketCalled)
 
     def counter_action(self, counter: int, action: str, **kwargs: Any) -> dict[str, Any]:
@@ -328,8 +401,8 @@ class Hall:
         decide = deciders.get(action)
         if decide is None:
             raise err.InvalidRequest("未知的窗口操作：{action}", action=action)
+        stored = self._run(decide)
         with self._lock:
-            stored = self._run(decide)
             ticket = next((s.event.ticket_id for s in stored if s.event.ticket_id), None)
             return {
                 "counter": self._counter_dict(counter),
@@ -352,34 +425,37 @@ class Hall:
         }
 
     def evaluate(self, ticket_id: str, score: int, source: str = "api") -> dict[str, Any]:
-        with self._lock:
-            self._run(lambda now: self.queue.evaluate(ticket_id, score, now, source=source))
-            return self.ticket_view(ticket_id)
+        self._run(lambda now: self.queue.evaluate(ticket_id, score, now, source=source))
+        return self.ticket_view(ticket_id)
 
     def reinstate(self, ticket_id: str) -> dict[str, Any]:
-        with self._lock:
-            self._run(lambda now: self.queue.reinstate(ticket_id, now))
-            return self.ticket_view(ticket_id)
+        self._run(lambda now: self.queue.reinstate(ticket_id, now))
+        return self.ticket_view(ticket_id)
 
     def cancel(self, ticket_id: str, reason: str | None = None) -> dict[str, Any]:
-        with self._lock:
-            self._run(lambda now: self.queue.cancel(ticket_id, now, reason=reason))
-            return self.ticket_view(ticket_id)
+        self._run(lambda now: self.queue.cancel(ticket_id, now, reason=reason))
+        return self.ticket_view(ticket_id)
 
     def close_day(self) -> dict[str, Any]:
         """The daily close: expire what is left, stop numbering, purge personal data."""
-        with self._lock:
-            stored = self._run(self.queue.close_day)
-            closed = next(s.event for s in stored if isinstance(s.event, ev.DayClosed))
+        purged = 0
+
+        def purge(events: Sequence[ev.Event]) -> None:
+            nonlocal purged
+            closed = next(e for e in events if isinstance(e, ev.DayClosed))
             assert isinstance(closed, ev.DayClosed)
-            purged = self.store.purge_personal(closed.day)
-            expired = sum(1 for s in stored if isinstance(s.event, ev.TicketExpired))
-            return {
-                "day": closed.day.isoformat(),
-                "expired": expired,
-                "purged": purged,
-                "full": closed.full,
-            }
+            purged = self.store.purge_personal(closed.day)  # in the same batch
+
+        stored = self._run(self.queue.close_day, also=purge)
+        closed = next(s.event for s in stored if isinstance(s.event, ev.DayClosed))
+        assert isinstance(closed, ev.DayClosed)
+        expired = sum(1 for s in stored if isinstance(s.event, ev.TicketExpired))
+        return {
+            "day": closed.day.isoformat(),
+            "expired": expired,
+            "purged": purged,
+            "full": closed.full,
+        }
 
     def reconfigure(self, config: HallConfig, *, source: str, digest: str) -> None:
         """Apply a new configuration without a restart and without dropping anyone waiting.
@@ -387,13 +463,15 @@ class Hall:
         The caller (the sync daemon's hand-over, or a file reload) has validated it with
         :func:`kiosk.config.parse_config`. Tokens change in the API separately.
         """
-        with self._lock:
+
+        def apply(now: datetime) -> list[ev.Event]:
             self.config = config
             self.rules = config.queue_rules()
             self._account_re = re.compile(config.bills.account_pattern)
             self.queue.reconfigure(self.rules)
-            now = self.clock.now()
-            self._commit([ev.HallReconfigured(at=now, source=source, digest=digest)])
+            return [ev.HallReconfigured(at=now, source=source, digest=digest)]
+
+        self._run(apply)
 
     def record_device(self, device: str, fault: str | None) -> None:
         """A device went wrong (``fault`` says how) or came back (``fault`` is None)."""
@@ -403,13 +481,11 @@ class Hall:
             if fault is not None
             else ev.DeviceRecovered(at=now, device=device)
         )
-        with self._lock:
-            self._commit([e])
+        self._run(lambda now: [e])
 
     def record(self, events: Sequence[ev.Event]) -> list[StoredEvent]:
         """Store events decided elsewhere (printing outcomes, notices)."""
-        with self._lock:
-            return self._commit(events)
+        return self._run(lambda now: events)
 
     # ---------------------------------------------------------------- queries
 

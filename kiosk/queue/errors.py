@@ -76,3 +76,13 @@ class DayClosed(QueueError):
 
 class NumbersExhausted(QueueError):
     code = "numbers_exhausted"
+
+
+class StaffLoginConflictError(QueueError):
+    """Two staff at one counter, or one staff member at two counters."""
+
+    code = "staff_login_conflict"
+
+
+class StaffNotLoggedInError(QueueError):
+    code = "staff_not_logged_in"

@@ -85,7 +85,7 @@ class TicketIssued(Event):
     number: str
     service: str
     day: date
-    seq: int
+    serial: int  # the number's digits: the n-th ticket of this service today
     priority: str | None = None
     identified: bool = False
     id_hash: str | None = None  # keyed hash of the ID number, for repeat-visit counts
@@ -271,3 +271,23 @@ class HallReconfigured(Event):
     TYPE: ClassVar[str] = "hall.reconfigured"
     source: str  # where it came from: "central", "file", ...
     digest: str  # sha256 of the configuration text, to tell versions apart
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class StaffLoggedIn(Event):
+    """A staff member logged in at a counter (soft caller): the counter's calls and starts
+    record them (首问负责制) until they log out."""
+
+    TYPE: ClassVar[str] = "staff.logged_in"
+    counter: int
+    staff: str  # staff number (工号), never a name
+
+
+@_register
+@dataclass(frozen=True, kw_only=True)
+class StaffLoggedOut(Event):
+    TYPE: ClassVar[str] = "staff.logged_out"
+    counter: int
+    staff: str
+    forced: bool = False  # a manager logged them out (e.g. a soft caller left logged in)

@@ -104,7 +104,8 @@ class CounterState:
     paused: bool = False
     current: str | None = None  # ticket id being called or served
     last: str | None = None  # the ticket it finished last (for a late evaluation)
-    staff: str | None = None
+    staff: str | None = None  # who called last (given with the call, or the logged-in staff)
+    logged_in: str | None = None  # staff number logged in on the soft caller, if any
 
 
 @dataclass

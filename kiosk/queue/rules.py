@@ -244,7 +244,7 @@ class Queue:
                 number=number,
                 service=service,
                 day=today,
-                seq=seq,
+                serial=seq,
                 priority=priority.value if priority else None,
                 identified=identified,
                 id_hash=id_hash,
@@ -268,6 +268,7 @@ class Queue:
         state = self._require_counter(counter)
         if state.paused:
             raise err.CounterPaused("{counter}号窗口已暂停服务，请先恢复", counter=counter)
+        staff = staff or state.logged_in  # 首问负责制: a pad key records who is logged in
         out: list[ev.Event] = []
         current = self.current_ticket(counter)
         if current is not None:
@@ -293,6 +294,7 @@ class Queue:
         t = self._require_current(counter)
         if t.status is not TicketStatus.CALLED:
             raise err.WrongTicketState("{number}已在办理中", number=t.number)
+        staff = staff or self.counters[counter].logged_in
         return [ev.TicketStarted(at=now, ticket=t.id, counter=counter, staff=staff)]
 
     def done(self, counter: int, now: datetime) -> list[ev.Event]:
@@ -362,6 +364,50 @@ class Queue:
             raise err.CounterNotPaused("{counter}号窗口没有暂停", counter=counter)
         return [ev.CounterResumed(at=now, counter=counter)]
 
+    def staff_counter(self, staff: str) -> int | None:
+        """The counter ``staff`` is logged in at, if any."""
+        return next((n for n, c in self.counters.items() if c.logged_in == staff), None)
+
+    def login(self, counter: int, staff: str, now: datetime) -> list[ev.Event]:
+        """Log a staff member in at a counter. One staff member per counter and one counter
+        per staff member; logging in again where one already is changes nothing."""
+        state = self._require_counter(counter)
+        if not staff:
+            raise err.InvalidRequest("请输入工号")
+        if state.logged_in == staff:
+            return []
+        if state.logged_in is not None:
+            raise err.StaffLoginConflictError(
+                "{counter}号窗口已由工号{other}登录，请该员工先退出",
+                counter=counter,
+                other=state.logged_in,
+            )
+        elsewhere = self.staff_counter(staff)
+        if elsewhere is not None:
+            raise err.StaffLoginConflictError(
+                "工号{staff}已在{other}号窗口登录，请先在该窗口退出", staff=staff, other=elsewhere
+            )
+        return [ev.StaffLoggedIn(at=now, counter=counter, staff=staff)]
+
+    def logout(
+        self, counter: int, now: datetime, *, staff: str | None = None, force: bool = False
+    ) -> list[ev.Event]:
+        """Log the counter's staff member out. Refused while a customer is still at the
+        counter (finish, transfer or mark the no-show first) unless ``force``d by a manager."""
+        state = self._require_counter(counter)
+        if state.logged_in is None or (staff is not None and staff != state.logged_in):
+            raise err.StaffNotLoggedInError(
+                "{counter}号窗口没有工号{staff}登录",
+                counter=counter,
+                staff=staff or "",
+            )
+        current = self.current_ticket(counter)
+        if current is not None and not force:
+            raise err.WrongTicketState(
+                "{number}还在本窗口，请先办结、转移或过号再退出", number=current.number
+            )
+        return [ev.StaffLoggedOut(at=now, counter=counter, staff=state.logged_in, forced=force)]
+
     def request_evaluation(self, counter: int, now: datetime) -> list[ev.Event]:
         """Ask the customer at the counter to rate the service: the ticket being served,
         or the one just finished."""
@@ -425,7 +471,7 @@ class Queue:
                 id=e.ticket,
                 number=e.number,
                 day=e.day,
-                seq=e.seq,
+                seq=e.serial,
                 service=e.service,
                 original_service=e.service,
                 priority=prio,
@@ -436,7 +482,7 @@ class Queue:
             )
             self._set_status(self.tickets[e.ticket], TicketStatus.WAITING)
             key = (e.day, e.service)
-            self.issued[key] = max(self.issued.get(key, 0), e.seq)
+            self.issued[key] = max(self.issued.get(key, 0), e.serial)
             if self.day is None or e.day > self.day:
                 self.day = e.day
         elif isinstance(e, ev.TicketCalled):
@@ -513,6 +559,12 @@ class Queue:
             self.counters[e.counter].paused = True
         elif isinstance(e, ev.CounterResumed):
             self.counters[e.counter].paused = False
+        elif isinstance(e, ev.StaffLoggedIn):
+            self.counters.setdefault(e.counter, CounterState(number=e.counter)).logged_in = e.staff
+        elif isinstance(e, ev.StaffLoggedOut):
+            state = self.counters.get(e.counter)
+            if state is not None and state.logged_in == e.staff:
+                state.logged_in = None
         elif isinstance(e, ev.DayClosed):
             if e.automatic:
                 if self.closed_day is None or e.day > self.closed_day:

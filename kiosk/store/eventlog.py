@@ -84,25 +84,36 @@ def _event_day(e: ev.Event) -> date:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT under the store's lock; ROLLBACK on any exception."""
+    """BEGIN IMMEDIATE … COMMIT under the store's lock; ROLLBACK on any exception.
 
-    __slots__ = ("_conn", "_lock")
+    Inside a transaction already open for group commit (see :meth:`EventStore.stage`) it is
+    a savepoint instead, made durable by that transaction's commit.
+    """
+
+    __slots__ = ("_conn", "_lock", "_nested")
 
     def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
         self._conn = conn
         self._lock = lock
+        self._nested = False
 
     def __enter__(self) -> None:
         self._lock.acquire()
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._nested = self._conn.in_transaction
+            self._conn.execute("SAVEPOINT nested" if self._nested else "BEGIN IMMEDIATE")
         except BaseException:
             self._lock.release()
             raise
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
-            if exc_type is None:
+            if self._nested:
+                if exc_type is not None and self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK TO nested")
+                if self._conn.in_transaction:
+                    self._conn.execute("RELEASE nested")
+            elif exc_type is None:
                 self._conn.execute("COMMIT")
             elif self._conn.in_transaction:
                 # SQLite may already have rolled back by itself (disk full, I/O error): a
@@ -171,38 +182,60 @@ class EventStore:
         """Write ``events`` in one durable transaction, all or none, and return them with
         their sequence numbers. ``personal`` maps a ticket id to the personal fields staff
         may see today; they go to the purgeable table, never into the log."""
+        with self._lock:
+            stored = self.stage(events, personal=personal)
+            self.commit()
+            return stored
+
+    def stage(
+        self,
+        events: Sequence[ev.Event],
+        *,
+        personal: dict[str, dict[str, str | None]] | None = None,
+    ) -> list[StoredEvent]:
+        """Write ``events`` into the open transaction (opening one if needed), all or none;
+        they are durable only after :meth:`commit`. Group commit: several requests stage,
+        one commit (one fsync) makes them all durable.
+
+        On failure nothing of this call is kept; if SQLite itself abandoned the whole
+        transaction (disk full, I/O error), :attr:`in_transaction` is False afterwards and
+        everything staged before is gone too.
+        """
         if not events:
             return []
-        rows = []
-        for e in events:
-            rows.append(
-                (
-                    e.TYPE,
-                    e.at.isoformat(),
-                    _event_day(e).isoformat(),
-                    e.ticket_id,
-                    e.counter_number,
-                    json.dumps(e.to_data(), ensure_ascii=False, separators=(",", ":")),
-                )
+        rows = [
+            (
+                e.TYPE,
+                e.at.isoformat(),
+                _event_day(e).isoformat(),
+                e.ticket_id,
+                e.counter_number,
+                json.dumps(e.to_data(), ensure_ascii=False, separators=(",", ":")),
             )
-        try:
-            with self._transaction():
+            for e in events
+        ]
+        conn = self._conn
+        with self._lock:
+            try:
+                if not conn.in_transaction:
+                    conn.execute("BEGIN IMMEDIATE")
+                conn.execute("SAVEPOINT stage")
                 out = []
                 for e, row in zip(events, rows, strict=True):
-                    cur = self._conn.execute(
+                    cur = conn.execute(
                         "INSERT INTO events (type, at, day, ticket, counter, data) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         row,
                     )
                     seq = int(cur.lastrowid or 0)
                     if isinstance(e, ev.TicketIssued):
-                        self._conn.execute(
+                        conn.execute(
                             "INSERT INTO ticket_numbers (day, number, seq) VALUES (?, ?, ?)",
                             (e.day.isoformat(), e.number, seq),
                         )
                     out.append(StoredEvent(seq, e))
                 for ticket, fields in (personal or {}).items():
-                    self._conn.execute(
+                    conn.execute(
                         "INSERT OR REPLACE INTO ticket_personal "
                         "(ticket, day, account, id_masked, name_masked) VALUES (?, ?, ?, ?, ?)",
                         (
@@ -213,11 +246,44 @@ class EventStore:
                             fields.get("name_masked"),
                         ),
                     )
+                conn.execute("RELEASE stage")
                 return out
-        except sqlite3.IntegrityError as exc:
-            raise StorageError(f"refused a duplicate: {exc}") from exc
-        except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error, locked
-            raise StorageError(f"the store could not be written: {exc}") from exc
+            except sqlite3.Error as exc:
+                self._undo_stage()
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise StorageError(f"refused a duplicate: {exc}") from exc
+                raise StorageError(f"the store could not be written: {exc}") from exc
+
+    def _undo_stage(self) -> None:
+        if not self._conn.in_transaction:
+            return  # SQLite already rolled the whole transaction back
+        try:
+            self._conn.execute("ROLLBACK TO stage")
+            self._conn.execute("RELEASE stage")
+        except sqlite3.Error:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
+
+    def commit(self) -> None:
+        """Make everything staged durable (one fsync). On failure nothing staged is kept."""
+        with self._lock:
+            if not self._conn.in_transaction:
+                return
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise StorageError(f"the store could not be written: {exc}") from exc
+
+    def rollback(self) -> None:
+        with self._lock:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
 
     # ------------------------------------------------------------------- reads
 

@@ -25,14 +25,14 @@ from tests.helpers.hall import example_config, morning
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def issued(day, number, seq=1):
+def issued(day, number, serial=1):
     return ev.TicketIssued(
         at=morning(),
         ticket=f"20261123-{number}",
         number=number,
         service=number[0],
         day=day,
-        seq=seq,
+        serial=serial,
     )
 
 
@@ -188,10 +188,14 @@ def test_numbers_are_never_lost_or_duplicated_when_the_process_is_killed(tmp_pat
             text=True,
         )
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", (
-            child.stderr.read() if child.stderr else ""
-        )
-        time.sleep(rng.uniform(0.02, 0.25))
+        assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
+        # Kill after a random number of answered tickets (not a random time: the machine's
+        # load must not decide how much the test exercises), plus a random instant more.
+        for _ in range(rng.randint(1, 12)):
+            line = child.stdout.readline()
+            assert line, child.stderr.read() if child.stderr else "the child stopped"
+            reported.append(line.strip())
+        time.sleep(rng.uniform(0, 0.01))
         child.send_signal(signal.SIGKILL)
         out, err = child.communicate(timeout=30)
         assert "Traceback" not in err, err
@@ -207,7 +211,7 @@ def test_numbers_are_never_lost_or_duplicated_when_the_process_is_killed(tmp_pat
         assert seqs == list(range(1, len(seqs) + 1)), f"service {service}: {seqs}"
     assert len(numbers) == len(set(numbers))
     assert set(reported) <= set(numbers)
-    assert len(numbers) > 100  # the loop really ran
+    assert len(numbers) >= 20  # every round answered at least one ticket
     # And the log replays into a consistent queue.
     hall = Hall(example_config(tmp_path), store, FakeClock(morning() + timedelta(hours=1)))
     assert sum(s["waiting"] for s in hall.queue_view()["services"]) > 0
