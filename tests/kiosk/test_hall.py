@@ -49,7 +49,9 @@ def test_concurrent_requests_get_unique_durable_numbers_and_ordered_events(tmp_p
     per_service = Counter(n[0] for n in numbers)
     assert per_service == {"A": 120, "B": 60, "E": 60}
     for service, count in per_service.items():
-        assert sorted(n for n in numbers if n[0] == service) == [f"{service}{i:03d}" for i in range(1, count + 1)]
+        assert sorted(n for n in numbers if n[0] == service) == [
+            f"{service}{i:03d}" for i in range(1, count + 1)
+        ]
     # Published in the log's order, each event once, none missing.
     seqs = [p.message["seq"] for p in published if "seq" in p.message]
     assert seqs == list(range(1, store.last_seq() + 1))

@@ -188,7 +188,9 @@ def test_numbers_are_never_lost_or_duplicated_when_the_process_is_killed(tmp_pat
             text=True,
         )
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
+        assert child.stdout.readline().strip() == "ready", (
+            child.stderr.read() if child.stderr else ""
+        )
         # Kill after a random number of answered tickets (not a random time: the machine's
         # load must not decide how much the test exercises), plus a random instant more.
         for _ in range(rng.randint(1, 12)):
