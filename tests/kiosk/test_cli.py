@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,35 @@ def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+@contextmanager
+def hall_daemon(config: Path) -> Iterator[subprocess.Popen[str]]:
+    """``kiosk hall`` as a real process, until it says it is serving; SIGTERM at the end,
+    which must be a clean stop (exit 0)."""
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "hall", "--config", str(config)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert daemon.stderr is not None
+    try:
+        for line in daemon.stderr:
+            if "serving" in line:
+                break
+        yield daemon
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=15)
+        daemon.stderr.close()
+    assert daemon.returncode == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def config_in(tmp_path: Path) -> Path:
@@ -85,23 +117,9 @@ def test_close_day_goes_through_the_running_daemon(tmp_path):
 
     p = config_in(tmp_path)
     text = p.read_text(encoding="utf-8").replace('host = "0.0.0.0"', 'host = "127.0.0.1"')
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     p.write_text(text.replace("port = 8470", f"port = {port}"), encoding="utf-8")
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "hall", "--config", str(p)],
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    try:
-        assert daemon.stderr is not None
-        for line in daemon.stderr:
-            if "serving" in line:
-                break
+    with hall_daemon(p):
         r = httpx.post(
             f"http://127.0.0.1:{port}/api/v1/tickets",
             json={"service": "A"},
@@ -119,12 +137,6 @@ def test_close_day_goes_through_the_running_daemon(tmp_path):
         # A second daemon on the same store is refused.
         second = kiosk("hall", "--config", str(p), "--port", "0")
         assert second.returncode == 1 and "another hall daemon" in second.stderr
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=15)
-        assert daemon.stderr is not None
-        daemon.stderr.close()
-    assert daemon.returncode == 0  # SIGTERM is a clean stop
 
 
 @pytest.mark.slow
@@ -164,14 +176,6 @@ baudrate = 19200
     return p
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_devices_print_test_and_watch_against_a_running_daemon(tmp_path):
     from kiosk.simhall import SimulatedDevices
 
@@ -180,51 +184,41 @@ def test_devices_print_test_and_watch_against_a_running_daemon(tmp_path):
     p = _device_config(tmp_path, port, sims)
     r = kiosk("devices", "--config", str(p))
     assert r.returncode == 1 and "hall daemon not running" in r.stdout and "printer" in r.stdout
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "hall", "--config", str(p)],
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
     try:
-        assert daemon.stderr is not None
-        for line in daemon.stderr:
-            if "serving" in line:
-                break
-        r = kiosk("devices", "--config", str(p))
-        assert r.returncode == 0, r.stdout + r.stderr
-        assert "✓  printer" in r.stdout and "✓  hallbus:2" in r.stdout
-        r = kiosk("print-test", "--config", str(p))
-        assert r.returncode == 0, r.stderr
-        assert "sample ticket printed" in r.stdout
-        assert "T000" in sims.printer.wait_for_tickets(1, timeout_s=10)[0].texts
-        watch = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk.cli",
-                "devices",
-                "watch",
-                "--count",
-                "3",
-                "--config",
-                str(p),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        out, _ = watch.communicate(timeout=30)
-        assert watch.returncode == 0
-        frames = [line for line in out.splitlines() if "hallbus" in line]
-        assert len(frames) == 3 and ("Poll" in out or "Ack" in out or "Events" in out)
-        sims.printer_link.unplug()
-        time.sleep(3)
-        r = kiosk("devices", "--config", str(p))
-        assert r.returncode == 1 and "✗  printer" in r.stdout
+        with hall_daemon(p):
+            r = kiosk("devices", "--config", str(p))
+            assert r.returncode == 0, r.stdout + r.stderr
+            assert "✓  printer" in r.stdout and "✓  hallbus:2" in r.stdout
+            r = kiosk("print-test", "--config", str(p))
+            assert r.returncode == 0, r.stderr
+            assert "sample ticket printed" in r.stdout
+            assert "T000" in sims.printer.wait_for_tickets(1, timeout_s=10)[0].texts
+            watch = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "kiosk.cli",
+                    "devices",
+                    "watch",
+                    "--count",
+                    "3",
+                    "--config",
+                    str(p),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
+            out, _ = watch.communicate(timeout=30)
+            assert watch.returncode == 0
+            frames = [line for line in out.splitlines() if "hallbus" in line]
+            assert len(frames) == 3 and ("Poll" in out or "Ack" in out or "Events" in out)
+            sims.printer_link.unplug()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                r = kiosk("devices", "--config", str(p))
+                if "✗  printer" in r.stdout:
+                    break
+            assert r.returncode == 1 and "✗  printer" in r.stdout
     finally:
-        daemon.terminate()
-        daemon.wait(timeout=15)
-        assert daemon.stderr is not None
-        daemon.stderr.close()
         sims.stop()
