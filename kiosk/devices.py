@@ -144,12 +144,23 @@ class HallDevices:
 
         cfg = self.config.printer
         self._register("printer", "ESC/POS ticket printer", cfg.url)
+        self._register("printer-paper", "ticket printer's paper roll", cfg.url)
         self.printer = TicketPrinter(
             PrinterSettings(url=cfg.url, baudrate=cfg.baudrate, dsrdtr=cfg.dsrdtr),
+            on_status_changed=self._on_printer_status,
             on_fault=lambda message: self._fault("printer", message),
             on_recovered=lambda: self._recovered("printer"),
         )
         self.printer.start()
+
+    def _on_printer_status(self, status: Any) -> None:
+        """A roll running low still prints, but staff should change it before it runs out:
+        near-end is a fault of its own (``printer-paper``), so the kiosk and the manager see
+        it; paper out and cover open come through the printer's own fault."""
+        if str(status.paper.value) == "near_end":
+            self._fault("printer-paper", "打印纸将用尽，请及时更换 (paper near end)")
+        elif str(status.paper.value) == "ok":
+            self._recovered("printer-paper")
 
     def ticket_content(self, view: dict[str, Any]) -> Any:
         from datetime import datetime

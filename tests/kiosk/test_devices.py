@@ -185,3 +185,23 @@ def test_devices_list_and_print_test(hall, devices):
     r = api.call("POST", "/devices/printer/test", token=MANAGER)
     assert r.status_code == 200 and r.json()["printed"] is True
     assert "T000" in devices.printer.wait_for_tickets(1, timeout_s=10)[0].texts
+
+
+def test_paper_near_end_still_prints_and_is_reported_until_the_roll_is_changed(hall, devices):
+    app, api, _, _ = hall
+    devices.printer.set_paper("near_end")
+    api.issue("A")
+    devices.printer.wait_for_tickets(1, timeout_s=10)
+    fault = wait_until(
+        lambda: [e for e in events_of(app, "device.fault") if e["device"] == "printer-paper"],
+        timeout_s=15,
+    )
+    assert "打印纸将用尽" in fault[0]["message"]
+    states = {d["name"]: d for d in api.call("GET", "/devices", token=MANAGER).json()}
+    assert states["printer-paper"]["ok"] is False and states["printer"]["ok"] is True
+    devices.printer.set_paper("ok")
+    api.issue("A")
+    wait_until(
+        lambda: [e for e in events_of(app, "device.recovered") if e["device"] == "printer-paper"],
+        timeout_s=15,
+    )
