@@ -62,7 +62,8 @@ class HallApp:
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock(config.tz)
-        self.bills = bills or DemoBills()
+        self._own_bills = bills is None
+        self.bills = bills or self._bill_source(config)
         self.host = host if host is not None else config.api.host
         self.port = port if port is not None else config.api.port
         self.ticker_interval_s = ticker_interval_s
@@ -72,6 +73,15 @@ class HallApp:
         self.hall: Hall | None = None
         self.devices: HallDevices | None = None
         self.api: ApiServer | None = None
+
+    @staticmethod
+    def _bill_source(config: HallConfig) -> BillSource:
+        """bills.source: "demo" generates customers; "sync" asks central, with a cache."""
+        if config.bills.source == "sync":
+            from kiosk.sync.bills import SyncBills
+
+            return SyncBills(config)
+        return DemoBills()
 
     @property
     def base_url(self) -> str:
@@ -108,6 +118,9 @@ class HallApp:
         if self.store is not None:
             self.store.close()
             self.store = None
+        close_bills = getattr(self.bills, "close", None)
+        if self._own_bills and close_bills is not None:
+            close_bills()
         self.hall = None
         if self._lock is not None:
             self._lock.close()

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "bills": {"kiosk", "counter", "manager"},
     "personal": {"counter", "manager"},
     "manage": {"manager"},
+    "sync": {"sync", "manager"},  # hand over central's configuration and notices
 }
 
 
@@ -67,6 +68,8 @@ class ApiContext:
     allow: Callable[[str], Callable[[Request], Principal]]
     #: Raises 403 when a counter token acts on another counter.
     own_counter: Callable[[Principal, int], None]
+    #: Replaces the accepted tokens (a new configuration from central); None: fixed.
+    set_tokens: Callable[[list[TokenSettings]], None] | None = None
 
 
 class ApiError(Exception):
@@ -95,6 +98,11 @@ def create_app(
     devices: HallDevices | None = None,
 ) -> FastAPI:
     by_token = {t.token: Principal(t.role, t.name, t.counter) for t in tokens}
+    token_table = [by_token]  # swapped whole by set_tokens, never changed in place
+
+    def set_tokens(new: list[TokenSettings]) -> None:
+        token_table[0] = {t.token: Principal(t.role, t.name, t.counter) for t in new}
+
     hub = EventHub()
 
     @contextlib.asynccontextmanager
@@ -160,7 +168,7 @@ def create_app(
         if not authorization or not authorization.lower().startswith("bearer "):
             raise ApiError(401, "unauthorized", "缺少访问令牌（Authorization: Bearer …）")
         token = authorization[7:].strip()
-        for known, who in by_token.items():
+        for known, who in token_table[0].items():
             if hmac.compare_digest(known.encode(), token.encode()):
                 return who
         raise ApiError(401, "unauthorized", "访问令牌无效")
@@ -390,7 +398,7 @@ def create_app(
             raise ApiError(404, "no_printer", "没有配置打印机")
         return devices.print_sample()
 
-    ctx = ApiContext(hall, bills, devices, hub, allow, own_counter)
+    ctx = ApiContext(hall, bills, devices, hub, allow, own_counter, set_tokens)
     app.state.ctx = ctx
     import importlib
 
