@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import ConfigError, describe, load_config
@@ -299,6 +300,150 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    cfg = _load(args.config)
+    if args.action == "status":
+        return _sync_status(cfg, args.json)
+    if not cfg.sync.central_url:
+        print(f"{args.config}: [sync] central_url is not set: nothing to sync", file=sys.stderr)
+        return 2
+    from kiosk.sync.daemon import SyncDaemon
+
+    _setup_logging(args.verbose)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with SyncDaemon(cfg) as daemon:
+        print(
+            f"sync of hall {cfg.hall.id} with {cfg.sync.central_url} running",
+            file=sys.stderr,
+            flush=True,
+        )
+        daemon.run(stop)
+    return 0
+
+
+def _sync_status(cfg: Any, as_json: bool) -> int:
+    import json
+
+    from kiosk.sync.daemon import sync_status
+
+    st = sync_status(cfg)
+    # Healthy: it has run, and nothing failed since its last success.
+    healthy = st["started"] and (
+        not st["last_error_at"] or (st["last_success_at"] or "") >= st["last_error_at"]
+    )
+    if as_json:
+        print(json.dumps({**st, "healthy": bool(healthy)}, ensure_ascii=False, indent=2))
+        return 0 if healthy else 1
+    print(f"同步 sync of hall {st['hall']} → {st['central'] or '(no central_url)'}")
+    print(
+        f"  积压 backlog        {st['backlog']} events "
+        f"(hall at {st['hall_last_seq']}, central holds {st['acked_seq']})"
+    )
+    print(f"  最近成功 last success {st['last_success_at'] or 'never'}")
+    if st["last_error"]:
+        print(f"  最近错误 last error   {st['last_error_at']}  {st['last_error']}")
+    else:
+        print("  最近错误 last error   none")
+    pb = st["pending_batch"]
+    if pb:
+        print(
+            f"  待发批次 pending      events {pb['first_seq']}-{pb['last_seq']} {pb['state']}, "
+            f"{pb['attempts']} attempts{(': ' + pb['error']) if pb['error'] else ''}"
+        )
+    digest = st["config_digest"]
+    print(
+        "  配置 configuration    "
+        + (f"{digest[:12]} applied {st['config_applied_at']}" if digest else "local file only")
+    )
+    print(f"  停电公告 notices      {st['notices']} (last pull {st['last_pull_at'] or 'never'})")
+    if not st["started"]:
+        print("  the sync daemon has not run yet on this box")
+    return 0 if healthy else 1
+
+
+def cmd_central(args: argparse.Namespace) -> int:
+    from kiosk.central.config import key_hash, load_central_config, new_key
+
+    if args.action == "new-key":
+        key = new_key()
+        print(f"key        {key}\nkey_sha256 {key_hash(key)}")
+        print("(the key goes to the hall's [sync] hall_key, its sha256 to central's config)")
+        return 0
+    try:
+        cfg = load_central_config(args.config)
+    except ConfigError as exc:
+        print(f"配置错误 config error: {exc}", file=sys.stderr)
+        return 2
+    if args.action in ("demo-data", "set-config"):
+        return _central_offline(cfg, args)
+    from kiosk.central.server import CentralServer
+    from kiosk.central.store import StoreError
+
+    _setup_logging(args.verbose)
+    server = CentralServer(cfg, host=args.host, port=args.port)
+    try:
+        server.start()
+    except (OSError, StoreError, RuntimeError) as exc:
+        print(f"cannot start central: {exc}", file=sys.stderr)
+        return 1
+    assert server.store is not None
+    print(
+        f"central serving {server.base_url}/central/v1 ({server.store.backend}, "
+        f"{len(cfg.halls)} halls)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        _wait_for_signal()
+    finally:
+        server.stop()
+    return 0
+
+
+def _central_offline(cfg: Any, args: argparse.Namespace) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kiosk.central.app import CentralError, check_hall_config
+    from kiosk.central.store import CentralStore
+    from kiosk.sync import fragment
+
+    now = datetime.now(ZoneInfo(cfg.central.timezone))
+    store = CentralStore(cfg.database_url())
+    try:
+        if args.action == "demo-data":
+            from kiosk.central.demo_data import demo_accounts
+
+            n = store.load_accounts(demo_accounts(now, args.count), now)
+            print(f"{n} demo accounts from 3100000001 loaded into {store.backend}")
+            return 0
+        if args.hall not in {h.id for h in cfg.halls}:
+            print(f"hall {args.hall} is not in {args.config}", file=sys.stderr)
+            return 1
+        text = Path(args.file).read_text(encoding="utf-8")
+        if "[hall]" in text:  # a whole hall file: keep only central's sections
+            text = fragment.central_part(text)
+        try:
+            check_hall_config(args.hall, text)
+        except CentralError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        store.put_hall_config(args.hall, text, fragment.digest(text), now)
+        print(f"configuration {fragment.digest(text)[:12]} set for hall {args.hall}")
+        return 0
+    finally:
+        store.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kiosk",
@@ -367,6 +512,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cd.add_argument("--config", default=DEFAULT_CONFIG)
     cd.set_defaults(func=cmd_close_day)
+
+    sy = sub.add_parser(
+        "sync",
+        help="the sync daemon: events to central, configuration and notices to the hall",
+        description="Runs the sync daemon for the hall of --config; 'sync status' shows the "
+        "backlog, the last success and the last error (exit 1 when unhealthy).",
+    )
+    sy.add_argument("action", nargs="?", choices=["run", "status"], default="run")
+    sy.add_argument("--config", default=DEFAULT_CONFIG)
+    sy.add_argument("--json", action="store_true", help="status: as JSON")
+    sy.set_defaults(func=cmd_sync)
+
+    ce = sub.add_parser(
+        "central",
+        help="the central server; 'central new-key' makes a hall key",
+        description="serve: the central API. new-key: a random key and its SHA-256. "
+        "demo-data: fill the accounts table with demo customers. set-config HALL FILE: set a "
+        "hall's configuration (a whole hall.toml is cut to central's sections).",
+    )
+    ce.add_argument(
+        "action",
+        nargs="?",
+        choices=["serve", "new-key", "demo-data", "set-config"],
+        default="serve",
+    )
+    ce.add_argument("hall", nargs="?", help="set-config: the hall id")
+    ce.add_argument("file", nargs="?", help="set-config: the TOML file")
+    ce.add_argument("--config", default="/etc/kiosk/central.toml")
+    ce.add_argument("--host", help="override central.host")
+    ce.add_argument("--port", type=int, help="override central.port")
+    ce.add_argument("--count", type=int, default=200, help="demo-data: how many customers")
+    ce.set_defaults(func=cmd_central)
     return p
 
 

@@ -12,6 +12,7 @@ import re
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -150,6 +151,42 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    central_url: str = setting(
+        "",
+        doc="Base URL of the central system (https://central.example:8480); empty: the hall "
+        "runs alone and `kiosk sync` has nothing to do.",
+    )
+    hall_key: str = setting(
+        "", doc="This hall's own key at central (central stores only its SHA-256)."
+    )
+    ca_file: str = setting(
+        "", doc="PEM file of the CA that signed central's certificate; empty: the system CAs."
+    )
+    push_interval_s: float = setting(2.0, doc="How often new events are pushed when idle.")
+    pull_interval_s: float = setting(
+        60.0, doc="How often configuration and outage notices are pulled from central."
+    )
+    batch_size: int = setting(500, doc="Events per push request (1-5000).")
+    timeout_s: float = setting(10.0, doc="Timeout of one request to central.")
+    backoff_max_s: float = setting(
+        300.0, doc="Longest wait between retries while central is unreachable (with jitter)."
+    )
+    state_path: str = setting(
+        "sync.db", doc="The sync daemon's own state (outbox, cursor); relative: in data_dir."
+    )
+    bills_cache_path: str = setting(
+        "bills-cache.db", doc="Bills last fetched from central; relative: in data_dir."
+    )
+    bills_timeout_s: float = setting(
+        3.0, doc="How long a kiosk bill lookup waits for central before using the cache."
+    )
+    bills_cache_max_age_h: float = setting(
+        72.0, doc="Cached bills older than this are not shown (and are purged)."
+    )
+
+
+@dataclass(frozen=True)
 class HallConfig:
     hall: HallSettings = setting(doc="The hall itself.")
     services: list[ServiceSettings] = setting(doc="The services, each a [[services]] table.")
@@ -163,6 +200,7 @@ class HallConfig:
     idcard: IdCardConfig = setting(IdCardConfig(), doc="The lobby's ID-card reader.")
     hallbus: HallBusConfig = setting(HallBusConfig(), doc="Window screens, pads, evaluators.")
     voice: VoiceSettings = setting(VoiceSettings(), doc="The calling voice.")
+    sync: SyncSettings = setting(SyncSettings(), doc="Sync with the central system.")
     source: str = field(default="", metadata={"internal": True})  # the file it came from
 
     @property
@@ -408,6 +446,24 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         fail(("voice",), "rate must be 80-450, repeat 1-5, player not empty")
     if cfg.bills.source not in ("demo", "sync"):
         fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
+    _validate_sync(cfg, fail)
+
+
+def _validate_sync(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> None:
+    s = cfg.sync
+    if s.central_url and not re.match(r"^https?://[^/\s]+", s.central_url):
+        fail(("sync", "central_url"), f"expected http(s)://host:port, got {s.central_url!r}")
+    if s.central_url and len(s.hall_key) < 16:
+        fail(("sync", "hall_key"), "a hall key of at least 16 characters is needed")
+    if cfg.bills.source == "sync" and not s.central_url:
+        fail(("bills", "source"), 'source "sync" needs [sync] central_url')
+    if not 1 <= s.batch_size <= 5000:
+        fail(("sync", "batch_size"), f"expected 1-5000, got {s.batch_size}")
+    for key in ("push_interval_s", "pull_interval_s", "timeout_s", "backoff_max_s"):
+        if getattr(s, key) <= 0:
+            fail(("sync", key), "must be positive")
+    if s.bills_timeout_s <= 0 or s.bills_cache_max_age_h <= 0:
+        fail(("sync",), "bills_timeout_s and bills_cache_max_age_h must be positive")
 
 
 def parse_config(text: str, source: str = "<config>") -> HallConfig:

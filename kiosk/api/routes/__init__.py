@@ -8,4 +8,5 @@ from __future__ import annotations
 
 MODULES: list[str] = [
     # "kiosk.api.routes.lobby",
+    "kiosk.api.routes.sync",
 ]
