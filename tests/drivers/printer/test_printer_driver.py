@@ -332,9 +332,9 @@ def test_the_url_chooses_the_backend() -> None:
     assert isinstance(tuned, TransportEscpos)
     assert (tuned.transport.settings.baudrate, tuned.transport.settings.dsrdtr) == (115200, True)
     assert isinstance(open_backend(PrinterSettings("socket://127.0.0.1:9100")), TransportEscpos)
-    network = open_backend(PrinterSettings("tcp://192.0.2.7"))
+    network = open_backend(PrinterSettings("tcp://127.0.0.1"))  # built, never connected
     assert isinstance(network, NetworkEscpos) and (network.host, network.port) == (
-        "192.0.2.7",
+        "127.0.0.1",
         9100,
     )
     try:
