@@ -7,6 +7,7 @@ deterministic demo customers: accounts ``3100000001`` to ``3100000200``.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,12 @@ class BillSource(Protocol):
     def lookup(self, account: str, now: datetime) -> dict[str, Any]: ...
 
 
+class BillsByIdSource(Protocol):
+    """A bill source that can also find a customer's accounts from their ID card."""
+
+    def accounts_for_id(self, id_number: str) -> list[str]: ...
+
+
 def tier_of(year_kwh: float) -> int:
     return 1 + sum(1 for limit in TIER_LIMITS_KWH if year_kwh > limit)
 
@@ -64,6 +71,14 @@ class DemoBills:
 
     def accounts(self) -> list[str]:
         return [str(self.FIRST + i) for i in range(self.COUNT)]
+
+    def accounts_for_id(self, id_number: str) -> list[str]:
+        """One to three demo accounts for an ID number, the same on every run (a real source
+        asks central which accounts are registered to the card)."""
+        digest = hashlib.sha256(id_number.strip().upper().encode()).digest()
+        rng = random.Random(digest)
+        count = 1 + digest[0] % 3
+        return sorted(rng.sample(self.accounts(), count))
 
     def lookup(self, account: str, now: datetime) -> dict[str, Any]:
         if not account.isdigit() or not self.FIRST <= int(account) < self.FIRST + self.COUNT:
