@@ -34,8 +34,9 @@ def _load(path: str) -> Any:
 
 def cmd_hall(args: argparse.Namespace) -> int:
     from kiosk.app import HallApp, HallBusy
+    from kiosk.journal import setup_logging
 
-    _setup_logging(args.verbose)
+    setup_logging("kiosk-hall", verbose=args.verbose)
     cfg = _load(args.config)
     app = HallApp(cfg, host=args.host, port=args.port)
     try:
@@ -44,14 +45,9 @@ def cmd_hall(args: argparse.Namespace) -> int:
         print(f"cannot start the hall: {exc}", file=sys.stderr)
         return 1
     print(f"hall {cfg.hall.id} serving {app.base_url}/api/v1", file=sys.stderr, flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    try:
-        stop.wait()
-    finally:
-        app.stop()
-    return 0
+    from kiosk.daemon import serve
+
+    return serve(app)
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:

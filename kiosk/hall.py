@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,6 +60,8 @@ class Hall:
         self._hash_key = config.privacy.hash_key or self._stored_hash_key()
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
+        self.heartbeat = time.monotonic()
+        self._tick_interval_s = 1.0
         self.storage_error: str | None = None  # the last write failure, until one succeeds
         # Group commit: events staged but not yet durable, the batch they belong to, the
         # last batch made durable, and batches that failed (their waiters raise).
@@ -102,6 +105,8 @@ class Hall:
             self._ticker = None
 
     def _tick_loop(self, interval_s: float) -> None:
+        self._tick_interval_s = interval_s
+        self.heartbeat = time.monotonic()
         while not self._stop.wait(interval_s):
             try:
                 self.tick()
@@ -109,6 +114,16 @@ class Hall:
                 log.error("time-limit check could not be stored: %s", exc)
             except Exception:
                 log.exception("time-limit check failed")
+            # A round completed: the hall lock was free and the queue answered. A hung hall
+            # stops this, and with it the systemd watchdog pings (see kiosk/daemon.py).
+            self.heartbeat = time.monotonic()
+
+    def healthy(self, max_rounds: float = 5.0) -> bool:
+        """The ticker runs and completed a round recently."""
+        ticker = self._ticker
+        if ticker is None or not ticker.is_alive():
+            return False
+        return time.monotonic() - self.heartbeat < max(2.0, self._tick_interval_s * max_rounds)
 
     def tick(self) -> list[StoredEvent]:
         with self._lock:

@@ -64,6 +64,10 @@ class ApiServer:
             time.sleep(0.01)
         log.info("LAN API on %s", self.base_url)
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
