@@ -59,15 +59,15 @@ def central_client(config: HallConfig, timeout_s: float | None = None) -> httpx.
     )
 
 
-def describe_error(exc: BaseException) -> str:
+def describe_error(exc: BaseException, peer: str = "central") -> str:
     """What a technician needs, without the noise of a traceback."""
     if isinstance(exc, httpx.ConnectError):
         text = str(exc)
         if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-            return f"TLS: central's certificate was not accepted ({text[:160]})"
-        return f"central unreachable: {text[:160] or type(exc).__name__}"
+            return f"TLS: {peer}'s certificate was not accepted ({text[:160]})"
+        return f"{peer} unreachable: {text[:160] or type(exc).__name__}"
     if isinstance(exc, httpx.TimeoutException):
-        return "central did not answer in time"
+        return f"{peer} did not answer in time"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
@@ -257,7 +257,7 @@ class SyncDaemon:
         try:
             return self.hall.put(path, json=body)
         except httpx.HTTPError as exc:
-            self._record_error(f"hall daemon unreachable: {describe_error(exc)}")
+            self._record_error(describe_error(exc, "the hall daemon"))
             return None
 
     def _pull_config(self) -> bool:
@@ -292,7 +292,12 @@ class SyncDaemon:
             return False
         notices = r.json()
         self.outbox.put(last_pull_at=self.clock.now().isoformat())
-        if notices["digest"] == self.outbox.get("notices_digest"):
+        known = self.outbox.get("notices_digest")
+        if notices["digest"] == known:
+            return True
+        if known is None and not notices["notices"]:
+            # Nothing was ever handed over and there is nothing to show: nothing to do.
+            self.outbox.put(notices_digest=notices["digest"], notices_count=0)
             return True
         answer = self._hand_over("/api/v1/notices", {"notices": notices["notices"]})
         if answer is None:

@@ -32,6 +32,7 @@ def central_config(
         f'[central]\nhost = "127.0.0.1"\nport = {port}\ndatabase = "{database}"\n'
         f'admin_key_sha256 = "{key_hash(ADMIN_KEY)}"\n{tls_lines}{halls}'
     )
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "central.toml"
     path.write_text(text, encoding="utf-8")
     return parse_central_config(text, str(path))
