@@ -262,7 +262,11 @@ def run_demo(args: argparse.Namespace) -> int:
         data_dir = Path(tmp)
     data_dir.mkdir(parents=True, exist_ok=True)
     conf = data_dir / "hall.toml"
-    conf.write_text(demo_config_text(data_dir, args.port), encoding="utf-8")
+    # Central with demo customers and notices, and a sync daemon beside the hall (issue 6).
+    from kiosk.central.demo import DemoSync
+
+    sync = DemoSync(data_dir, datetime.now().astimezone())
+    conf.write_text(sync.start(demo_config_text(data_dir, args.port)), encoding="utf-8")
     base_cfg = load_config(conf)
     devices = SimulatedDevices(data_dir / "dev", sorted(c.number for c in base_cfg.counters))
     devices.start()
@@ -277,6 +281,7 @@ def run_demo(args: argparse.Namespace) -> int:
         app.start()
     except OSError as exc:
         devices.stop()
+        sync.stop()
         print(f"cannot start the demo hall: {exc} (try --port 0)", file=sys.stderr)
         return 1
     assert app.hall is not None
@@ -287,6 +292,9 @@ def run_demo(args: argparse.Namespace) -> int:
         who = f"{tok.role} {tok.counter}" if tok.role == "counter" else tok.role
         print(f"  {who:<10} {tok.token}")
     print(f"Demo bill accounts: 3100000001 … 3100000200    store: {data_dir / 'hall.db'}")
+    sync.start_daemon(cfg, app.base_url)
+    assert sync.server is not None
+    print(f"Central  {sync.server.base_url}/central/v1 (demo customers, notices; sync daemon on)")
     print(
         f"Simulated devices on ptys in {data_dir / 'dev'}: printer, ID-card reader, hall bus "
         f"(a pad + screen and an evaluator per counter; counter 1 works by its pad)"
@@ -328,6 +336,8 @@ def run_demo(args: argparse.Namespace) -> int:
         report = _summary(app, sim, summary)
         app.stop()
         devices.stop()
+        sync.stop()
+        report += "\n" + sync.summary(cfg)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     print(report)
