@@ -503,6 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
     pt.add_argument("--config", default=DEFAULT_CONFIG)
     pt.set_defaults(func=cmd_print_test)
 
+    from kiosk.cli_admin import register as register_admin
+
+    register_admin(sub)  # install, uninstall, doctor, logs, backup, restore
+
     cd = sub.add_parser(
         "close-day", help="the daily close: expire what is left, purge personal data"
     )

@@ -1,0 +1,378 @@
+"""``kiosk doctor``: check a box the way a technician would, and say what to do.
+
+Each check gives ✓ (ok), ! (a warning: worth a look, not wrong) or ✗ (wrong, with what to do);
+the command exits non-zero when anything is ✗. Devices are asked through the running hall
+daemon when there is one (it owns the ports), or opened directly when there is none.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import ConfigError, HallConfig, load_config
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+MARK = {OK: "✓", WARN: "!", FAIL: "✗"}
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str = ""
+    fix: str = ""
+
+
+def _cmd(*args: str, timeout: float = 10.0, env: dict[str, str] | None = None) -> tuple[int, str]:
+    try:
+        r = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 127, str(exc)
+    return r.returncode, (r.stdout + r.stderr).strip()
+
+
+def check_fonts() -> Check:
+    code, out = _cmd("fc-list", ":lang=zh", "family")
+    if code == 0 and out:
+        family = sorted({line.split(",")[0] for line in out.splitlines()})[0]
+        return Check("中文字体 Chinese fonts", OK, family)
+    return Check(
+        "中文字体 Chinese fonts",
+        FAIL,
+        "no font with Chinese glyphs: screens and tickets would show empty boxes",
+        "sudo apt-get install fonts-noto-cjk",
+    )
+
+
+def check_voice(cfg: HallConfig) -> list[Check]:
+    if not cfg.voice.enabled:
+        return [Check("语音 voice", OK, "disabled in the config ([voice] enabled = false)")]
+    out: list[Check] = []
+    code, voices = _cmd("espeak-ng", "--voices=cmn")
+    if code != 0:
+        out.append(
+            Check(
+                "普通话语音 Mandarin voice",
+                FAIL,
+                "espeak-ng is missing",
+                "sudo apt-get install espeak-ng",
+            )
+        )
+    elif "cmn-latn-pinyin" not in voices.lower():
+        out.append(
+            Check(
+                "普通话语音 Mandarin voice",
+                FAIL,
+                "espeak-ng has no sit/cmn-latn-pinyin voice (sit/cmn reads Chinese as pinyin digits)",
+                "sudo apt-get install --reinstall espeak-ng-data",
+            )
+        )
+    else:
+        out.append(Check("普通话语音 Mandarin voice", OK, "sit/cmn-latn-pinyin"))
+    player = cfg.voice.player[0] if cfg.voice.player else "aplay"
+    if Path(player).name == "aplay":
+        code, cards = _cmd("aplay", "-l")
+        if code == 0 and "card" in cards:
+            first = next(line for line in cards.splitlines() if line.startswith("card"))
+            out.append(Check("音频输出 audio output", OK, first))
+        else:
+            out.append(
+                Check(
+                    "音频输出 audio output",
+                    FAIL,
+                    "no sound card (aplay -l lists none): calls would not be heard",
+                    "plug in the speakers' USB/HDMI audio, check `aplay -l`, or set "
+                    "[voice] player to the right ALSA device (aplay -D …)",
+                )
+            )
+    elif shutil.which(player) is None:
+        out.append(
+            Check("音频输出 audio output", FAIL, f"player {player} not found", "fix [voice] player")
+        )
+    else:
+        out.append(Check("音频输出 audio output", OK, f"player {player}"))
+    return out
+
+
+def check_clock() -> Check:
+    name = "时钟同步 clock"
+    if Path("/run/systemd/timesync/synchronized").exists():
+        return Check(name, OK, "synchronised (systemd-timesyncd)")
+    code, out = _cmd("timedatectl", "show", "-p", "NTPSynchronized", "--value")
+    if code == 0 and out.strip() == "yes":
+        return Check(name, OK, "synchronised (NTP)")
+    if code == 0 and out.strip() == "no":
+        return Check(
+            name,
+            FAIL,
+            "not synchronised: ticket times, waits and the daily close would be wrong",
+            "sudo timedatectl set-ntp true (and let the box reach an NTP server)",
+        )
+    code, out = _cmd("chronyc", "tracking")
+    if code == 0 and "Normal" in out:
+        return Check(name, OK, "synchronised (chrony)")
+    return Check(
+        name,
+        WARN,
+        "cannot tell (no timesyncd, timedatectl or chrony answered)",
+        "check `timedatectl`",
+    )
+
+
+def check_disk(cfg: HallConfig, min_free_mb: int) -> Check:
+    data = cfg.data_path()
+    probe = data if data.exists() else data.parent
+    try:
+        usage = shutil.disk_usage(probe)
+    except OSError as exc:
+        return Check("磁盘空间 disk", FAIL, f"{probe}: {exc.strerror}", f"create {data}")
+    free_mb = usage.free // 2**20
+    if free_mb < min_free_mb:
+        return Check(
+            "磁盘空间 disk",
+            FAIL,
+            f"{free_mb} MB free on {probe}, under {min_free_mb} MB: tickets will be refused when it fills",
+            "free space (old backups, logs: journalctl --vacuum-size=200M)",
+        )
+    writable = os.access(probe, os.W_OK)
+    return Check(
+        "磁盘空间 disk",
+        OK if writable else FAIL,
+        f"{free_mb} MB free on {probe}" + ("" if writable else ", not writable"),
+        "" if writable else f"chown kiosk: {data}",
+    )
+
+
+def _daemon(cfg: HallConfig) -> Any:
+    import httpx
+
+    from kiosk.api.client import api_client
+
+    token = next((t.token for t in cfg.tokens if t.role == "manager"), None)
+    host = "127.0.0.1" if cfg.api.host in ("0.0.0.0", "") else cfg.api.host
+    client = api_client(f"http://{host}:{cfg.api.port}", token, timeout_s=10)
+    try:
+        health = client.get("/api/v1/health").json()
+    except (httpx.HTTPError, ValueError):
+        client.close()
+        return None, None
+    return client, health
+
+
+def check_devices_via_daemon(client: Any) -> list[Check]:
+    fixes = {
+        "printer": "check the printer's power, cable and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
+        "printer-paper": "put a new paper roll in",
+        "idcard": "check the ID-card reader's cable and /dev/kiosk-idcard",
+        "hallbus": "check the RS-485 adapter and /dev/kiosk-hallbus",
+        "voice": "see the audio output check",
+    }
+    out = []
+    for d in client.get("/api/v1/devices").json():
+        base = d["name"].split(":")[0]
+        fix = fixes.get(d["name"], fixes.get(base, ""))
+        if base == "hallbus" and ":" in d["name"]:
+            fix = (
+                f"check address {d['name'].split(':')[1]}'s power, wiring (A/B) and address setting"
+            )
+        detail = d["kind"] + (f", paper {d['paper']}" if d.get("paper") else "")
+        if not d["ok"]:
+            detail += f": {d['detail']}"
+        out.append(
+            Check(f"设备 {d['name']}", OK if d["ok"] else FAIL, detail, "" if d["ok"] else fix)
+        )
+    return out
+
+
+def check_devices_directly(cfg: HallConfig) -> list[Check]:
+    """No daemon: open each configured device as the daemon would, ask it, close it."""
+    out: list[Check] = []
+    if cfg.printer.url:
+        from drivers.printer import PrinterSettings, TicketPrinter
+
+        printer = TicketPrinter(PrinterSettings(url=cfg.printer.url, baudrate=cfg.printer.baudrate))
+        printer.start()
+        try:
+            deadline = time.monotonic() + 3
+            while printer.status is None and printer.fault is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            status, fault = printer.status, printer.fault
+        finally:
+            printer.close()
+        if status is not None and status.can_print:
+            paper = str(status.paper.value)
+            out.append(
+                Check(
+                    "设备 printer",
+                    OK if paper == "ok" else WARN,
+                    f"{cfg.printer.url}, paper {paper}",
+                    "" if paper == "ok" else "put a new paper roll in",
+                )
+            )
+        else:
+            why = str(fault or (status.fault if status else None) or "no answer")
+            out.append(
+                Check(
+                    "设备 printer",
+                    FAIL,
+                    f"{cfg.printer.url}: {why}",
+                    "check power, paper, cover and /dev/kiosk-printer",
+                )
+            )
+    if cfg.idcard.url:
+        from drivers.idcard import IdCardReader, IdCardSettings
+
+        reader = IdCardReader(
+            IdCardSettings(url=cfg.idcard.url, baudrate=cfg.idcard.baudrate),
+            on_card=lambda card: None,
+        )
+        try:
+            ok = reader.sam_status()
+        except Exception as exc:
+            ok, why = False, str(exc)
+        else:
+            why = "SAM module did not answer OK"
+        out.append(
+            Check(
+                "设备 idcard",
+                OK if ok else FAIL,
+                cfg.idcard.url if ok else f"{cfg.idcard.url}: {why}",
+                "" if ok else "check the reader's cable, power and /dev/kiosk-idcard",
+            )
+        )
+    if cfg.hallbus.url:
+        from drivers.hallbus import BusDevice, DeviceRole, HallBusMaster
+        from drivers.transport import PortSettings
+
+        master = HallBusMaster(
+            PortSettings(url=cfg.hallbus.url, baudrate=cfg.hallbus.baudrate),
+            [BusDevice(d.address, DeviceRole(d.role), d.counter) for d in cfg.hallbus.devices],
+        )
+        master.start()
+        try:
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:
+                states = master.device_states()
+                if all(str(s.health) != "unknown" for s in states):
+                    break
+                time.sleep(0.1)
+            states = master.device_states()
+        finally:
+            master.stop()
+        for s in states:
+            online = str(s.health) == "online"
+            out.append(
+                Check(
+                    f"设备 hallbus:{s.address}",
+                    OK if online else FAIL,
+                    f"{s.role} of counter {s.counter}: {s.health}",
+                    ""
+                    if online
+                    else f"check address {s.address}'s power, wiring (A/B) and address setting",
+                )
+            )
+    return out
+
+
+def check_sync(cfg: HallConfig) -> list[Check]:
+    if not getattr(cfg, "sync", None) or not cfg.sync.central_url:
+        return [Check("中心系统 central", OK, "not configured: the hall runs alone")]
+    from kiosk.sync.daemon import CENTRAL_PREFIX, central_client, sync_status
+
+    out = []
+    try:
+        with central_client(cfg, timeout_s=5) as http:
+            r = http.get(f"{CENTRAL_PREFIX}/health")
+        reachable = r.status_code == 200
+        detail = (
+            cfg.sync.central_url if reachable else f"{cfg.sync.central_url}: HTTP {r.status_code}"
+        )
+    except Exception as exc:
+        reachable, detail = False, f"{cfg.sync.central_url}: {exc}"
+    out.append(
+        Check(
+            "中心系统 central",
+            OK if reachable else FAIL,
+            detail,
+            "" if reachable else "check the network, central_url and ca_file in [sync]",
+        )
+    )
+    try:
+        status = sync_status(cfg)
+        backlog = status["backlog"]
+        err = status.get("last_error")
+        level = OK if backlog < 1000 and not err else (WARN if backlog < 12000 else FAIL)
+        out.append(
+            Check(
+                "同步积压 sync backlog",
+                level,
+                f"{backlog} events not yet at central" + (f"; last error: {err}" if err else ""),
+                ""
+                if level == OK
+                else "see `kiosk sync status` and `kiosk logs --subsystem kiosk.sync`",
+            )
+        )
+    except Exception as exc:
+        out.append(Check("同步积压 sync backlog", WARN, f"cannot read the sync state: {exc}"))
+    return out
+
+
+def run_checks(config_path: str, *, min_free_mb: int = 500) -> list[Check]:
+    checks: list[Check] = []
+    try:
+        cfg = load_config(config_path)
+    except ConfigError as exc:
+        return [Check("配置 config", FAIL, str(exc), "fix the file, then `kiosk config check`")]
+    checks.append(Check("配置 config", OK, f"{config_path}: hall {cfg.hall.id}"))
+    checks.append(check_disk(cfg, min_free_mb))
+    client, health = _daemon(cfg)
+    if client is None:
+        checks.append(
+            Check(
+                "营业厅服务 hall daemon",
+                WARN,
+                "not running: devices checked directly",
+                "sudo systemctl start kiosk-hall",
+            )
+        )
+        checks += check_devices_directly(cfg)
+    else:
+        try:
+            degraded = health.get("status") != "ok"
+            checks.append(
+                Check(
+                    "营业厅服务 hall daemon",
+                    FAIL if degraded else OK,
+                    f"serving, last event #{health.get('last_seq')}"
+                    + (f"; store: {health.get('storage_error')}" if degraded else ""),
+                    "free disk space" if degraded else "",
+                )
+            )
+            checks += check_devices_via_daemon(client)
+        finally:
+            client.close()
+    checks.append(check_fonts())
+    checks += check_voice(cfg)
+    checks.append(check_clock())
+    checks += check_sync(cfg)
+    return checks
+
+
+def render(checks: list[Check], write: Callable[[str], Any] = print) -> int:
+    for c in checks:
+        write(f"{MARK[c.status]} {c.name}: {c.detail}")
+        if c.fix and c.status != OK:
+            write(f"    → {c.fix}")
+    failed = sum(c.status == FAIL for c in checks)
+    write(
+        f"\n{len(checks) - failed}/{len(checks)} 正常 ok"
+        + (f", {failed} 需处理 to fix" if failed else "")
+    )
+    return 1 if failed else 0
