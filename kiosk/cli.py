@@ -160,6 +160,87 @@ def cmd_close_day(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config_hash_pin(args: argparse.Namespace) -> int:
+    """A salted hash of a staff PIN for a [[staff]] table; the PIN itself is never shown."""
+    import getpass
+
+    from kiosk.staff import PIN_RE, hash_pin
+
+    if args.stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("PIN (4-8 位数字 digits): ")
+        if getpass.getpass("再输一次 again: ") != pin:
+            print("两次输入不一致 the two PINs differ", file=sys.stderr)
+            return 1
+    if not PIN_RE.match(pin):
+        print("PIN 应为4到8位数字 a PIN is 4 to 8 digits", file=sys.stderr)
+        return 1
+    print(f'pin_hash = "{hash_pin(pin)}"')
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from kiosk.app import STORE_FILE
+    from kiosk.clock import SystemClock
+    from kiosk.reports import daily_report, month_report
+    from kiosk.reports_render import render_html, render_text
+
+    cfg = _load(args.config)
+    names = {s.number: s.name for s in cfg.staff}
+    store = cfg.data_path() / STORE_FILE
+    if not store.exists():
+        print(f"no store at {store} yet: no ticket was ever issued", file=sys.stderr)
+        return 1
+    try:
+        if args.month:
+            rep = month_report(store, cfg.queue_rules(), args.month, staff_names=names)
+        else:
+            day = date.fromisoformat(args.date) if args.date else SystemClock(cfg.tz).now().date()
+            rep = daily_report(store, cfg.queue_rules(), day, staff_names=names)
+    except ValueError:
+        print("日期应为 YYYY-MM-DD，月份应为 YYYY-MM (date or month malformed)", file=sys.stderr)
+        return 2
+    hall_name = cfg.hall.name_en or cfg.hall.name if args.lang == "en" else cfg.hall.name
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False, indent=1))
+    else:
+        print(render_text(rep, hall_name, args.lang))
+    if args.html:
+        Path(args.html).write_text(render_html(rep, hall_name, args.lang), encoding="utf-8")
+        print(f"HTML: {args.html}", file=sys.stderr)
+    return 0
+
+
+def _ui_args(args: argparse.Namespace) -> None:
+    """Fill --url of a UI command from the hall config when not given; keep the config
+    (tokens, time zone, voice) for the UI."""
+    cfg = _load(args.config) if not (args.url and args.token) else None
+    if not args.url and cfg is not None:
+        host = "127.0.0.1" if cfg.api.host in ("0.0.0.0", "") else cfg.api.host
+        args.url = f"http://{host}:{cfg.api.port}"
+    args.hall_config = cfg
+
+
+def cmd_counter(args: argparse.Namespace) -> int:
+    from ui.counter.app import run_counter
+
+    _setup_logging(args.verbose) if args.verbose else logging.basicConfig(level=logging.WARNING)
+    _ui_args(args)
+    return run_counter(args)
+
+
+def cmd_display(args: argparse.Namespace) -> int:
+    from ui.display.app import run_display
+
+    _setup_logging(args.verbose) if args.verbose else logging.basicConfig(level=logging.WARNING)
+    _ui_args(args)
+    return run_display(args)
+
+
 def _daemon_client(cfg: Any) -> Any:
     """A manager's client of the running hall daemon, or None when none answers."""
     import httpx
@@ -484,6 +565,43 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("config", nargs="?", default=DEFAULT_CONFIG)
     cc.add_argument("--describe", action="store_true", help="list every setting with its default")
     cc.set_defaults(func=cmd_config_check)
+
+    hp = csub.add_parser("hash-pin", help="the salted hash of a staff PIN for [[staff]]")
+    hp.add_argument("--stdin", action="store_true", help="read the PIN from stdin (scripts)")
+    hp.set_defaults(func=cmd_config_hash_pin)
+
+    rp = sub.add_parser(
+        "report",
+        help="the manager's day or month: waits, service times, time limits, satisfaction",
+        description="Figures per service, counter and staff member, arrivals per hour, from "
+        "the store (works while the hall runs). --html writes a printable page with charts.",
+    )
+    rp.add_argument("--config", default=DEFAULT_CONFIG)
+    when = rp.add_mutually_exclusive_group()
+    when.add_argument("--date", help="YYYY-MM-DD (default today)")
+    when.add_argument("--month", help="YYYY-MM: the month, day by day")
+    rp.add_argument("--html", metavar="FILE", help="also write the report as an HTML page")
+    rp.add_argument("--json", action="store_true", help="the figures as JSON instead of a table")
+    rp.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
+    rp.set_defaults(func=cmd_report)
+
+    for name, func, what in (
+        ("counter", cmd_counter, "the soft caller of a counter (PySide6)"),
+        ("display", cmd_display, "the hall's main screen (PySide6, full screen)"),
+    ):
+        ui = sub.add_parser(name, help=what)
+        ui.add_argument("--config", default=DEFAULT_CONFIG, help="hall config (URL, tokens)")
+        ui.add_argument("--url", help="the hall daemon, e.g. http://192.168.1.10:8470")
+        ui.add_argument("--token", help="this device's token (default: from the config)")
+        ui.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
+        ui.add_argument("--windowed", action="store_true", help="not full screen / not on top")
+        ui.add_argument("--clock-speed", type=float, default=1.0, help=argparse.SUPPRESS)
+        if name == "counter":
+            ui.add_argument("--counter", type=int, help="this box's counter (default: ask)")
+            ui.add_argument("--no-voice", action="store_true", help="touch prompt without voice")
+        else:
+            ui.add_argument("--screen", type=int, default=-1, help="screen number (-1: last)")
+        ui.set_defaults(func=func)
 
     t = sub.add_parser("tickets", help="a day's tickets as a table (from the store)")
     t.add_argument("--config", default=DEFAULT_CONFIG)
