@@ -3,13 +3,12 @@
 A PIN is short (4-8 digits), so the hash alone cannot protect it against someone holding the
 config file; what it does is keep PINs out of plain sight in a file technicians copy around.
 The real protection is the lockout after failed tries (see :mod:`kiosk.api.routes.counter`).
-Format: ``pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>``; make one with
-``kiosk config hash-pin``.
+Format: ``pbkdf2-sha256$<iterations>$<salt, hex>$<hash, hex>`` (the lobby's admin PIN uses
+the same); make one with ``kiosk config hash-pin``.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -25,16 +24,12 @@ class BadPinHash(ValueError):
     """A ``pin_hash`` setting that is not in the expected format."""
 
 
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
 def hash_pin(pin: str, *, iterations: int = ITERATIONS, salt: bytes | None = None) -> str:
     if not PIN_RE.match(pin):
         raise ValueError("a PIN is 4 to 8 digits")
     salt = salt if salt is not None else secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), salt, iterations)
-    return f"{SCHEME}${iterations}${_b64(salt)}${_b64(digest)}"
+    return f"{SCHEME}${iterations}${salt.hex()}${digest.hex()}"
 
 
 def parse_pin_hash(value: str) -> tuple[int, bytes, bytes]:
@@ -44,8 +39,8 @@ def parse_pin_hash(value: str) -> tuple[int, bytes, bytes]:
         raise BadPinHash(f"expected {SCHEME}$<iterations>$<salt>$<hash> (kiosk config hash-pin)")
     try:
         iterations = int(parts[1])
-        salt = base64.b64decode(parts[2], validate=True)
-        digest = base64.b64decode(parts[3], validate=True)
+        salt = bytes.fromhex(parts[2])
+        digest = bytes.fromhex(parts[3])
     except ValueError:
         raise BadPinHash("the iterations, salt or hash part is not readable") from None
     if iterations < 10_000 or len(salt) < 8 or len(digest) != 32:
