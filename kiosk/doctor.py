@@ -78,10 +78,11 @@ def check_voice(cfg: HallConfig) -> list[Check]:
         out.append(Check("普通话语音 Mandarin voice", OK, "sit/cmn-latn-pinyin"))
     player = cfg.voice.player[0] if cfg.voice.player else "aplay"
     if Path(player).name == "aplay":
-        code, cards = _cmd("aplay", "-l")
-        if code == 0 and "card" in cards:
-            first = next(line for line in cards.splitlines() if line.startswith("card"))
-            out.append(Check("音频输出 audio output", OK, first))
+        code, listing = _cmd("aplay", "-l")
+        # "no soundcards found" also contains "card": only "card N: …" lines are cards.
+        cards = [line for line in listing.splitlines() if line.startswith("card ")]
+        if code == 0 and cards:
+            out.append(Check("音频输出 audio output", OK, cards[0]))
         else:
             out.append(
                 Check(
@@ -217,15 +218,18 @@ def check_devices_directly(cfg: HallConfig) -> list[Check]:
                 )
             )
         else:
-            why = str(fault or (status.fault if status else None) or "no answer")
-            out.append(
-                Check(
-                    "设备 printer",
-                    FAIL,
-                    f"{cfg.printer.url}: {why}",
-                    "check power, paper, cover and /dev/kiosk-printer",
-                )
+            problem = fault or (status.fault if status else None)
+            why = problem.message if problem is not None else "no answer (打印机离线)"
+            fixes = {
+                "paper_out": "put a new paper roll in",
+                "cover_open": "close the printer's cover",
+                "cutter_error": "clear the paper jam at the cutter, then power-cycle the printer",
+            }
+            fix = fixes.get(
+                problem.value if problem is not None else "",
+                "check the printer's power and cable, and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
             )
+            out.append(Check("设备 printer", FAIL, f"{cfg.printer.url}: {why}", fix))
     if cfg.idcard.url:
         from drivers.idcard import IdCardReader, IdCardSettings
 

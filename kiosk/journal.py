@@ -41,7 +41,7 @@ def encode_record(record: logging.LogRecord, identifier: str, message: str) -> b
         _field("KIOSK_SUBSYSTEM", record.name),
         _field("CODE_FILE", record.pathname),
         _field("CODE_LINE", str(record.lineno)),
-        _field("CODE_FUNC", record.funcName),
+        _field("CODE_FUNC", record.funcName or ""),
     ]
     return b"".join(fields)
 
