@@ -17,11 +17,11 @@ DEFAULT_CONFIG = "/etc/kiosk/hall.toml"
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    """The journal under systemd (with the subsystem as a field), stderr otherwise."""
+    from kiosk.journal import setup_logging
+
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), "cli")
+    setup_logging(f"kiosk-{command}", verbose=verbose)
 
 
 def _load(path: str) -> Any:
