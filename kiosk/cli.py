@@ -389,8 +389,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.action == "status":
         return _sync_status(cfg, args.json)
     if not cfg.sync.central_url:
+        # Not a failure: a hall without central simply has nothing to sync (and systemd's
+        # Restart=on-failure must not restart it every few seconds).
         print(f"{args.config}: [sync] central_url is not set: nothing to sync", file=sys.stderr)
-        return 2
+        return 0
     from kiosk.sync.daemon import SyncDaemon
 
     _setup_logging(args.verbose)
