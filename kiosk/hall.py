@@ -226,10 +226,10 @@ class Hall:
 
     def _fail_batch(self, exc: StorageError, *, batch: int | None = None) -> None:
         """The open batch could not be made durable: forget it, in the store and in memory."""
-        failed = self._batch - 1 if batch is not None else self._batch
-        if batch is None:
+        if batch is None:  # the batch still open for staging
+            batch = self._batch
             self._batch += 1
-        self._failed[failed] = str(exc)
+        self._failed[batch] = str(exc)
         self._staged = []
         self.store.rollback()
         self._rebuild()  # the queue as the log has it: nothing of the batch happened
