@@ -479,14 +479,15 @@ class Hall:
         :func:`kiosk.config.parse_config`. Tokens change in the API separately.
         """
 
-        def apply(now: datetime) -> list[ev.Event]:
+        rules = config.queue_rules()
+        # First the record, then the change: if the record cannot be made durable (disk
+        # full), StorageError is raised and the running hall keeps its old configuration.
+        self._run(lambda now: [ev.HallReconfigured(at=now, source=source, digest=digest)])
+        with self._lock:
             self.config = config
-            self.rules = config.queue_rules()
+            self.rules = rules
             self._account_re = re.compile(config.bills.account_pattern)
-            self.queue.reconfigure(self.rules)
-            return [ev.HallReconfigured(at=now, source=source, digest=digest)]
-
-        self._run(apply)
+            self.queue.reconfigure(rules)
 
     def record_device(self, device: str, fault: str | None) -> None:
         """A device went wrong (``fault`` says how) or came back (``fault`` is None)."""

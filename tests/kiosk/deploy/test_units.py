@@ -59,6 +59,11 @@ def test_hall_unit_is_notify_with_watchdog_restart_and_hardening(installed):
     }.items():
         assert s[key] == value, key
     assert s["ExecStart"].endswith("kiosk hall --config /etc/kiosk/hall.toml")
+    # Central's configuration is written back to the hall's file: the one writable path
+    # outside its state, root's but group-writable by the service user.
+    assert s["ReadWritePaths"] == "/etc/kiosk"
+    tmpfiles = (installed / "usr/lib/tmpfiles.d/kiosk.conf").read_text()
+    assert "d /etc/kiosk 0770 root root -" in tmpfiles  # the fixture installs as user root
 
 
 def test_sync_unit_waits_for_the_network_and_ui_runs_under_cage(installed):
