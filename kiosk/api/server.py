@@ -14,12 +14,27 @@ log = logging.getLogger("kiosk.api")
 
 
 class ApiServer:
-    """uvicorn serving ``app`` on ``host:port`` (port 0 picks a free one) in a thread."""
+    """uvicorn serving ``app`` on ``host:port`` (port 0 picks a free one) in a thread; HTTPS
+    when given a certificate and key (central)."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 8470) -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 8470,
+        *,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+        lifespan: str = "on",
+        name: str = "api-server",
+    ) -> None:
         self.app = app
         self.host = host
         self.port = port
+        self.ssl_certfile = ssl_certfile
+        self.ssl_keyfile = ssl_keyfile
+        self.lifespan = lifespan
+        self.name = name
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -27,7 +42,7 @@ class ApiServer:
     @property
     def base_url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.ssl_certfile else 'http'}://{host}:{self.port}"
 
     def start(self, timeout_s: float = 10.0) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -48,19 +63,21 @@ class ApiServer:
             self.app,
             log_level="warning",
             ws="websockets-sansio",
-            lifespan="on",
+            lifespan=self.lifespan,  # type: ignore[arg-type]
             access_log=False,
             timeout_graceful_shutdown=3,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="api-server", daemon=True
+            target=self._server.run, kwargs={"sockets": [sock]}, name=self.name, daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + timeout_s
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the API server did not start")
+                raise RuntimeError(f"{self.name} did not start (see the log above)")
             time.sleep(0.01)
         log.info("LAN API on %s", self.base_url)
 

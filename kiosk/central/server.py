@@ -7,14 +7,10 @@ port (tests, the demo); ``base_url`` says where it listens.
 from __future__ import annotations
 
 import logging
-import socket
-import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 
-import uvicorn
-
+from kiosk.api.server import ApiServer
 from kiosk.central.app import create_central_app
 from kiosk.central.config import CentralConfig
 from kiosk.central.store import CentralStore
@@ -36,9 +32,7 @@ class CentralServer:
         self.port = port if port is not None else config.central.port
         self.now = now
         self.store: CentralStore | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
+        self._api: ApiServer | None = None
 
     @property
     def tls(self) -> bool:
@@ -52,38 +46,18 @@ class CentralServer:
     def start(self, timeout_s: float = 15.0) -> CentralServer:
         try:
             self.store = CentralStore(self.config.database_url())
-            app = create_central_app(self.config, self.store, self.now)
-            family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((self.host, self.port))
-            except OSError as exc:
-                sock.close()
-                raise OSError(f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from exc
-            sock.listen(128)
-            self.port = sock.getsockname()[1]
-            self._sock = sock
             c = self.config.central
-            uv = uvicorn.Config(
-                app,
-                log_level="warning",
-                lifespan="off",
-                access_log=False,
-                timeout_graceful_shutdown=3,
+            self._api = ApiServer(
+                create_central_app(self.config, self.store, self.now),
+                self.host,
+                self.port,
                 ssl_certfile=self.config.path_of(c.tls_cert) or None,
                 ssl_keyfile=self.config.path_of(c.tls_key) or None,
+                lifespan="off",
+                name="central",
             )
-            self._server = uvicorn.Server(uv)
-            self._thread = threading.Thread(
-                target=self._server.run, kwargs={"sockets": [sock]}, name="central", daemon=True
-            )
-            self._thread.start()
-            deadline = time.monotonic() + timeout_s
-            while not self._server.started:
-                if not self._thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError("central did not start (see the log above)")
-                time.sleep(0.01)
+            self._api.start(timeout_s)
+            self.port = self._api.port
         except BaseException:
             self.stop()
             raise
@@ -91,16 +65,12 @@ class CentralServer:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._sock is not None:
-            self._sock.close()
+        if self._api is not None:
+            self._api.stop()
+            self._api = None
         if self.store is not None:
             self.store.close()
-        self._server = self._thread = self._sock = None
-        self.store = None
+            self.store = None
 
     def __enter__(self) -> CentralServer:
         return self.start()
