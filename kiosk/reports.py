@@ -28,6 +28,9 @@ Definitions (also in ``docs/counter.md``):
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -39,7 +42,9 @@ from typing import Any
 from kiosk.queue import QueueRules
 from kiosk.store import EventStore
 
-#: Event types a report reads; the rest (printing, devices, logins) carry no figures.
+log = logging.getLogger("kiosk.reports")
+
+#: Event types a report reads, coded as small integers in the query (cheap to hand over).
 REPORT_TYPES = (
     "ticket.issued",
     "ticket.called",
@@ -52,22 +57,31 @@ REPORT_TYPES = (
     "ticket.overdue",
     "ticket.evaluated",
 )
+(ISSUED, CALLED, STARTED, DONE, NO_SHOW, TRANSFERRED, EXPIRED, CANCELLED, OVERDUE, EVALUATED) = (
+    range(1, len(REPORT_TYPES) + 1)
+)
 
+# One row per event, in log order: kind, ticket, counter, time in seconds, and the one field
+# the kind needs (the hour of day of an issue, the staff of a call or start, the service of a
+# transfer, the score of an evaluation). The seq range comes from the day index, so the scan
+# is a range of the primary key; the day condition drops other days' stragglers in it.
 _SQL = f"""
-SELECT day, type, ticket, counter,
-       round((julianday(at) - 2440587.5) * 86400.0, 3) AS t,
-       CAST(substr(at, 12, 2) AS INTEGER) AS hour,
+SELECT CASE type {" ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(REPORT_TYPES, 1))} END,
+       ticket, counter,
+       round((julianday(at) - 2440587.5) * 86400.0, 3),
        CASE type
-           WHEN 'ticket.issued' THEN json_extract(data, '$.service')
-           WHEN 'ticket.transferred' THEN json_extract(data, '$.to_service')
-           WHEN 'ticket.evaluated' THEN json_extract(data, '$.score')
+           WHEN 'ticket.issued' THEN CAST(substr(at, 12, 2) AS INTEGER)
            WHEN 'ticket.called' THEN json_extract(data, '$.staff')
            WHEN 'ticket.started' THEN json_extract(data, '$.staff')
-       END AS x
+           WHEN 'ticket.transferred' THEN json_extract(data, '$.to_service')
+           WHEN 'ticket.evaluated' THEN json_extract(data, '$.score')
+       END
 FROM events
-WHERE day BETWEEN ? AND ? AND type IN ({", ".join("?" * len(REPORT_TYPES))})
-ORDER BY day, seq
+WHERE seq BETWEEN ? AND ? AND day BETWEEN ? AND ?
+  AND type IN ({", ".join("?" * len(REPORT_TYPES))})
+ORDER BY seq
 """
+_SEQ_RANGE = "SELECT MIN(seq), MAX(seq) FROM events WHERE day BETWEEN ? AND ?"
 
 
 def _mean(values: list[float]) -> float | None:
@@ -121,23 +135,81 @@ class _Group:
             "scores": {str(s): self.scores[s] for s in range(1, 5)},
         }
 
+    _COUNTS = (
+        "tickets",
+        "done",
+        "no_show",
+        "transferred",
+        "expired",
+        "cancelled",
+        "within",
+        "overdue",
+    )
 
-@dataclass
+    @property
+    def empty(self) -> bool:
+        return not (
+            any(getattr(self, k) for k in self._COUNTS)
+            or any(self.scores)
+            or self.waits
+            or self.service_s
+        )
+
+    def to_state(self) -> list[Any]:
+        return [*(getattr(self, k) for k in self._COUNTS), self.scores, self.waits, self.service_s]
+
+    @classmethod
+    def from_state(cls, state: list[Any]) -> _Group:
+        g = cls()
+        n = len(cls._COUNTS)
+        for k, v in zip(cls._COUNTS, state[:n], strict=True):
+            setattr(g, k, v)
+        g.scores, g.waits, g.service_s = list(state[n]), state[n + 1], state[n + 2]
+        return g
+
+    def merge(self, other: _Group) -> None:
+        for k in self._COUNTS:
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.scores = [a + b for a, b in zip(self.scores, other.scores, strict=True)]
+        self.waits.extend(other.waits)
+        self.service_s.extend(other.service_s)
+
+
 class _Ticket:
-    """What the pass remembers of one ticket while walking its day."""
+    """What the pass remembers of one ticket."""
 
-    issued: float
-    service: str  # where it queues or is served now
-    original: str
-    day: _Group
-    called: bool = False
-    began: float | None = None  # the serving session's start (or its call)
-    started: bool = False  # the session has a ticket.started (the time limit runs)
-    overdue: bool = False  # this session was already counted past its limit
-    counter: int | None = None
-    staff: str = ""
-    seen_counters: set[int] = field(default_factory=set)
-    seen_staff: set[str] = field(default_factory=set)
+    __slots__ = (
+        "began",
+        "cg",
+        "counter",
+        "day",
+        "first",
+        "groups",
+        "issued",
+        "original",
+        "overdue",
+        "seen",
+        "service",
+        "sg",
+        "staff",
+        "started",
+    )
+
+    def __init__(self, issued: float, service: str, day: _Group) -> None:
+        self.issued = issued
+        self.service = service  # where it queues or is served now
+        self.original = service
+        self.day = day
+        self.began: float | None = None  # the serving session's start (or its call)
+        self.started = False  # the session has a ticket.started (the time limit runs)
+        self.overdue = False  # this session was already counted past its limit
+        self.counter: int | None = None
+        self.staff = ""
+        self.cg: _Group | None = None  # the session's counter and staff groups
+        self.sg: _Group | None = None
+        self.groups: tuple[_Group, ...] | None = None  # every group the session counts for
+        self.first: tuple[int, str] | None = None  # counter and staff of its first call
+        self.seen: set[object] | None = None  # counters and staff it met, after a second call
 
 
 class _Tally:
@@ -159,9 +231,7 @@ class _Tally:
             g = self.services[code] = _Group()
         return g
 
-    def _counter(self, n: int | None) -> _Group | None:
-        if n is None:
-            return None
+    def _counter(self, n: int) -> _Group:
         g = self.counters.get(n)
         if g is None:
             g = self.counters[n] = _Group()
@@ -174,124 +244,162 @@ class _Tally:
         return g
 
     def _session(self, t: _Ticket) -> tuple[_Group, ...]:
-        """The groups a serving-session event counts for: service, counter, staff, day,
-        total."""
-        groups = [self._service(t.service), t.day, self.total]
-        c = self._counter(t.counter)
-        if c is not None:
-            groups.append(c)
-            groups.append(self._staff(t.staff))
-        return tuple(groups)
+        """The groups a serving-session event counts for."""
+        if t.groups is not None:
+            return t.groups
+        if t.cg is None or t.sg is None:
+            return (self._service(t.service), t.day, self.total)
+        return (self._service(t.service), t.day, self.total, t.cg, t.sg)
 
     def _past_limit(self, t: _Ticket, now: float) -> bool:
+        if t.overdue or not t.started or t.began is None:
+            return False
         limit = self.limits.get(t.service)
-        return (
-            not t.overdue
-            and t.started
-            and t.began is not None
-            and limit is not None
-            and now - t.began > limit
-        )
+        return limit is not None and now - t.began > limit
 
     def _count_overdue(self, t: _Ticket) -> None:
         t.overdue = True
         for g in self._session(t):
             g.overdue += 1
 
+    def _day(self, ticket: str) -> tuple[_Group, list[int]]:
+        key = f"{ticket[:4]}-{ticket[4:6]}-{ticket[6:8]}"
+        day = self.days.get(key)
+        if day is None:
+            day = self.days[key] = _Group()
+            self.day_hourly[key] = [0] * 24
+        return day, self.day_hourly[key]
+
+    def day_state(self) -> dict[str, Any]:
+        """A one-day tally as JSON-ready data (for the cache of closed days)."""
+        groups = {"total": self.total.to_state()}
+        groups |= {f"s:{k}": g.to_state() for k, g in self.services.items() if not g.empty}
+        groups |= {f"c:{k}": g.to_state() for k, g in self.counters.items() if not g.empty}
+        groups |= {f"p:{k}": g.to_state() for k, g in self.staff.items() if not g.empty}
+        return {"groups": groups, "hourly": self.hourly}
+
+    def add_day(self, day: str, state: dict[str, Any]) -> None:
+        """Merge in one day (a :meth:`day_state`)."""
+        for key, raw in state["groups"].items():
+            g = _Group.from_state(raw)
+            kind, _, name = key.partition(":")
+            if kind == "total":
+                self.total.merge(g)
+                self.days[day] = _Group.from_state(raw)
+            elif kind == "s":
+                self._service(name).merge(g)
+            elif kind == "c":
+                self._counter(int(name)).merge(g)
+            else:
+                self._staff(name).merge(g)
+        hourly = list(state["hourly"])
+        self.day_hourly[day] = hourly
+        self.hourly = [a + b for a, b in zip(self.hourly, hourly, strict=True)]
+
     def feed(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """One pass over (kind, ticket, counter, seconds, field) rows in log order."""
         tickets: dict[str, _Ticket] = {}
-        current_day = ""
-        day = _Group()
-        hourly = [0] * 24
-        for day_s, type_, tid, counter, t, hour, x in rows:
-            if day_s != current_day:
-                current_day = day_s
-                tickets = {}  # a ticket's events all belong to its own day
-                day = self.days.setdefault(day_s, _Group())
-                hourly = self.day_hourly.setdefault(day_s, [0] * 24)
-            if type_ == "ticket.issued":
-                code = str(x)
-                tickets[tid] = _Ticket(issued=t, service=code, original=code, day=day)
-                for g in (self._service(code), day, self.total):
-                    g.tickets += 1
-                if 0 <= hour < 24:
-                    self.hourly[hour] += 1
-                    hourly[hour] += 1
+        total = self.total
+        targets = self.targets
+        limits = self.limits
+        hourly_all = self.hourly
+        for kind, tid, counter, t, x in rows:
+            if kind == ISSUED:
+                code = tid[9]  # the id is YYYYMMDD-A001: the prefix is the service
+                day, hourly = self._day(tid)
+                tickets[tid] = _Ticket(t, code, day)
+                self._service(code).tickets += 1
+                day.tickets += 1
+                total.tickets += 1
+                if x is not None and 0 <= x < 24:
+                    hourly_all[x] += 1
+                    hourly[x] += 1
                 continue
             tk = tickets.get(tid)
             if tk is None:
                 continue  # its issue is outside the period or the log was cut
-            if type_ == "ticket.called":
-                tk.counter = counter
-                tk.staff = str(x or "")
+            if kind == CALLED:
+                staff = x or ""
                 cg = self._counter(counter)
-                sg = self._staff(tk.staff)
-                if cg is not None and counter not in tk.seen_counters:
-                    tk.seen_counters.add(counter)
+                sg = self._staff(staff)
+                if tk.first is None:  # the first call: its wait, and one ticket each
+                    tk.first = (counter, staff)
                     cg.tickets += 1
-                if tk.staff not in tk.seen_staff:
-                    tk.seen_staff.add(tk.staff)
                     sg.tickets += 1
-                if not tk.called:
-                    tk.called = True
                     wait = t - tk.issued
-                    within = wait <= self.targets.get(tk.original, 0)
-                    waited = [self._service(tk.original), day, self.total, sg]
-                    if cg is not None:
-                        waited.append(cg)
-                    for g in waited:
+                    within = wait <= targets.get(tk.original, 0)
+                    for g in (self._service(tk.original), tk.day, total, sg, cg):
                         g.waits.append(wait)
                         if within:
                             g.within += 1
+                else:
+                    seen = tk.seen
+                    if seen is None:
+                        seen = tk.seen = {tk.first[0], f"s:{tk.first[1]}"}
+                    if counter not in seen:
+                        seen.add(counter)
+                        cg.tickets += 1
+                    if f"s:{staff}" not in seen:
+                        seen.add(f"s:{staff}")
+                        sg.tickets += 1
+                tk.counter, tk.staff, tk.cg, tk.sg = counter, staff, cg, sg
+                tk.groups = (self._service(tk.service), tk.day, total, cg, sg)
                 tk.began = t
                 tk.started = False
                 tk.overdue = False
-            elif type_ == "ticket.started":
+            elif kind == STARTED:
                 tk.began = t
                 tk.started = True
-                if x:
-                    tk.staff = str(x)
-            elif type_ == "ticket.done":
-                if self._past_limit(tk, t):
-                    self._count_overdue(tk)
-                groups = self._session(tk)
+                if x and x != tk.staff:
+                    tk.staff = x
+                    tk.sg = self._staff(x)
+                    tk.groups = None
+            elif kind == DONE:
+                began = tk.began
+                if began is not None and tk.started and not tk.overdue:
+                    limit = limits.get(tk.service)
+                    if limit is not None and t - began > limit:
+                        self._count_overdue(tk)
+                groups = tk.groups or self._session(tk)
                 for g in groups:
                     g.done += 1
-                if tk.began is not None:
-                    duration = t - tk.began
-                    for g in groups:
-                        g.service_s.append(duration)
+                    if began is not None:
+                        g.service_s.append(t - began)
                 tk.began = None
-            elif type_ == "ticket.no_show":
+            elif kind == EVALUATED:
+                score = int(x or 0)
+                if 0 <= score <= 4:
+                    rated = [self._service(tk.service), tk.day, total]
+                    if counter is not None and counter != tk.counter:
+                        rated += [self._counter(counter), self._staff(tk.staff)]
+                    elif tk.cg is not None and tk.sg is not None:
+                        rated += [tk.cg, tk.sg]
+                    for g in rated:
+                        g.scores[score] += 1
+            elif kind == NO_SHOW:
                 for g in self._session(tk):
                     g.no_show += 1
                 tk.began = None
-            elif type_ == "ticket.transferred":
+            elif kind == TRANSFERRED:
                 if self._past_limit(tk, t):
                     self._count_overdue(tk)
                 for g in self._session(tk):
                     g.transferred += 1
                 if x:
-                    tk.service = str(x)
+                    tk.service = x
+                tk.groups = None
                 tk.began = None
                 tk.started = False
                 tk.overdue = False
-            elif type_ == "ticket.overdue":
+            elif kind == OVERDUE:
                 if not tk.overdue:
                     self._count_overdue(tk)
-            elif type_ == "ticket.evaluated":
-                score = int(x or 0)
-                if 0 <= score <= 4:
-                    rated = [self._service(tk.service), day, self.total]
-                    cg = self._counter(counter if counter is not None else tk.counter)
-                    if cg is not None:
-                        rated += [cg, self._staff(tk.staff)]
-                    for g in rated:
-                        g.scores[score] += 1
-            elif type_ in ("ticket.expired", "ticket.cancelled"):
-                attr = "expired" if type_ == "ticket.expired" else "cancelled"
-                for g in (self._service(tk.service), day, self.total):
-                    setattr(g, attr, getattr(g, attr) + 1)
+            elif kind in (EXPIRED, CANCELLED):
+                for g in (self._service(tk.service), tk.day, total):
+                    if kind == EXPIRED:
+                        g.expired += 1
+                    else:
+                        g.cancelled += 1
 
 
 def _read(path: Path, first: date, last: date) -> list[tuple[Any, ...]]:
@@ -299,7 +407,12 @@ def _read(path: Path, first: date, last: date) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     try:
         conn.execute("PRAGMA query_only=1")
-        return conn.execute(_SQL, (first.isoformat(), last.isoformat(), *REPORT_TYPES)).fetchall()
+        conn.execute("PRAGMA mmap_size=1073741824")  # read the pages in place, no copies
+        days = (first.isoformat(), last.isoformat())
+        lo, hi = conn.execute(_SEQ_RANGE, days).fetchone()
+        if lo is None:
+            return []
+        return conn.execute(_SQL, (lo, hi, *days, *REPORT_TYPES)).fetchall()
     finally:
         conn.close()
 
@@ -308,11 +421,104 @@ def _store_path(store: EventStore | Path | str) -> Path:
     return store.path if isinstance(store, EventStore) else Path(store)
 
 
+class DayCache:
+    """Figures of closed days, kept beside the store (``hall-reports.db``).
+
+    A day that was closed in full (nothing of it open any more) can never change, so its
+    one-day tally is computed once and kept; a month or a quarter then merges kept days
+    instead of reading every event again. The key holds what the figures depend on (the
+    services' targets and limits, the counters, this code's version): change any and the
+    kept days are recomputed. Only a convenience: a store that cannot be written (a report
+    run by another user) just computes everything.
+    """
+
+    VERSION = 1
+    FILE = "hall-reports.db"
+
+    def __init__(self, store: Path, rules: QueueRules) -> None:
+        self.path = store.with_name(self.FILE)
+        spec = {
+            "v": self.VERSION,
+            "services": sorted(
+                (c, s.target_wait_s, s.time_limit_s) for c, s in rules.services.items()
+            ),
+            "counters": sorted(rules.counters),
+        }
+        self.key = hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
+
+    def get(self, first: date, last: date) -> dict[str, dict[str, Any]]:
+        if not self.path.exists():
+            return {}
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                rows = conn.execute(
+                    "SELECT day, state FROM days WHERE key = ? AND day BETWEEN ? AND ?",
+                    (self.key, first.isoformat(), last.isoformat()),
+                ).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return {}
+        return {day: json.loads(state) for day, state in rows}
+
+    def put(self, states: dict[str, dict[str, Any]]) -> None:
+        if not states:
+            return
+        try:
+            conn = sqlite3.connect(self.path, timeout=5)
+            try:
+                with conn:
+                    conn.execute(
+                        "CREATE TABLE IF NOT EXISTS days "
+                        "(day TEXT PRIMARY KEY, key TEXT NOT NULL, state TEXT NOT NULL)"
+                    )
+                    conn.executemany(
+                        "INSERT OR REPLACE INTO days (day, key, state) VALUES (?, ?, ?)",
+                        [(d, self.key, json.dumps(st)) for d, st in states.items()],
+                    )
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError) as exc:
+            log.debug("report cache not written (%s): figures are computed each time", exc)
+
+
+def closed_days(path: Path, first: date, last: date) -> set[str]:
+    """Days of the period closed in full (the daily close left nothing open)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT day FROM events WHERE type = 'day.closed' AND day BETWEEN ? AND ? "
+            "AND json_extract(data, '$.full')",
+            (first.isoformat(), last.isoformat()),
+        ).fetchall()
+    finally:
+        conn.close()
+    return {r[0] for r in rows}
+
+
 def _tally(store: EventStore | Path | str, rules: QueueRules, first: date, last: date) -> _Tally:
     tally = _Tally(rules)
     path = _store_path(store)
-    if path.exists():
-        tally.feed(_read(path, first, last))
+    if not path.exists():
+        return tally
+    cache = DayCache(path, rules)
+    kept = cache.get(first, last)
+    closed = closed_days(path, first, last) if len(kept) < (last - first).days + 1 else set()
+    fresh: dict[str, dict[str, Any]] = {}
+    day = first
+    while day <= last:
+        key = day.isoformat()
+        state = kept.get(key)
+        if state is None:
+            one = _Tally(rules)
+            one.feed(_read(path, day, day))
+            state = one.day_state()
+            if key in closed:
+                fresh[key] = state
+        tally.add_day(key, state)
+        day += timedelta(days=1)
+    cache.put(fresh)
     return tally
 
 

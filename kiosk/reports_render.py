@@ -98,6 +98,10 @@ def _group_rows(report: dict[str, Any], lang: str) -> list[tuple[str, list[dict[
 def _title(report: dict[str, Any], hall_name: str, lang: str) -> str:
     if "month" in report:
         return translate("{hall} {month} 月报", lang).format(hall=hall_name, month=report["month"])
+    if "first" in report:
+        return translate("{hall} {first} 至 {last} 报表", lang).format(
+            hall=hall_name, first=report["first"], last=report["last"]
+        )
     return translate("{hall} {date} 日报", lang).format(hall=hall_name, date=report["date"])
 
 

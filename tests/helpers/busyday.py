@@ -152,8 +152,9 @@ def generate_day(rules: QueueRules, day: date, tickets: int, seed: int = 1) -> l
     return stories
 
 
-def events_of(rules: QueueRules, stories: list[Story]) -> list[ev.Event]:
-    """The stories as the hall would have logged them, in time order."""
+def events_of(rules: QueueRules, stories: list[Story], *, closed: bool = True) -> list[ev.Event]:
+    """The stories as the hall would have logged them, in time order, ending with the daily
+    close (``closed``) the next morning."""
     timed: list[tuple[datetime, int, ev.Event]] = []
     order = 0
 
@@ -244,7 +245,12 @@ def events_of(rules: QueueRules, stories: list[Story]) -> list[ev.Event]:
                 )
             )
     timed.sort(key=lambda x: (x[0], x[1]))
-    return [e for _, _, e in timed]
+    out = [e for _, _, e in timed]
+    if closed and stories:
+        day = stories[0].issued.date()
+        close_at = datetime(day.year, day.month, day.day, tzinfo=TZ) + timedelta(days=1, hours=8)
+        out.append(ev.DayClosed(at=close_at, day=day, full=True, automatic=True))
+    return out
 
 
 # ------------------------------------------------------------------ the known answers

@@ -3,6 +3,7 @@ hand-made tickets for the definitions that are easy to get wrong."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
@@ -186,3 +187,47 @@ def test_a_bad_period_is_refused(rules, store):
         month_report(store, rules, "2026-13")
     with pytest.raises(ValueError):
         period_report(store, rules, date(2026, 11, 2), date(2026, 11, 1))
+
+
+def test_a_closed_day_is_summarised_once_and_read_back_the_same(rules, store, tmp_path):
+    days = [date(2026, 11, 2), date(2026, 11, 3)]
+    for d in days:
+        store.append(events_of(rules, generate_day(rules, d, 300, seed=9)))
+    # Today: still open, no daily close yet.
+    today = generate_day(rules, date(2026, 11, 4), 100, seed=9)
+    store.append(events_of(rules, today, closed=False))
+    first = month_report(store, rules, "2026-11")
+    cache = tmp_path / "hall-reports.db"
+    assert cache.exists()
+    kept = {r[0] for r in sqlite3.connect(cache).execute("SELECT day FROM days")}
+    assert kept == {"2026-11-02", "2026-11-03"}  # the open day is never kept
+    again = month_report(store, rules, "2026-11")
+    assert again == first
+    assert daily_report(store, rules, date(2026, 11, 3)) == daily_report(
+        tmp_path / "hall.db", rules, date(2026, 11, 3)
+    )
+    # The open day keeps counting: a ticket more shows at once.
+    data = {"ticket": "20261104-E999", "number": "E999", "service": "E", "day": "2026-11-04"}
+    data |= {"seq": 999, "serial": 999}
+    store.append(
+        [ev.Event.from_data(ev.TicketIssued.TYPE, datetime(2026, 11, 4, 16, tzinfo=TZ), data)]
+    )
+    assert month_report(store, rules, "2026-11")["issued"] == first["issued"] + 1
+
+
+def test_kept_days_follow_a_change_of_targets(rules, store, tmp_path):
+    import dataclasses
+
+    d = date(2026, 11, 2)
+    stories = generate_day(rules, d, 300, seed=4)
+    store.append(events_of(rules, stories))
+    before = daily_report(store, rules, d)
+    a = rules.services["A"]
+    stricter = dataclasses.replace(
+        rules, services={**rules.services, "A": dataclasses.replace(a, target_wait_s=60)}
+    )
+    after = daily_report(store, stricter, d)
+    a_before = next(s for s in before["services"] if s["service"] == "A")
+    a_after = next(s for s in after["services"] if s["service"] == "A")
+    assert a_after["within_target"] < a_before["within_target"]
+    assert a_after["within_target"] == expected(stricter, stories)["services"]["A"]["within_target"]

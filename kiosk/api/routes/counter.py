@@ -14,22 +14,26 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query
 
 from kiosk.api import models as m
 from kiosk.api.app import ERROR_RESPONSES, ApiContext, ApiError, Principal
+from kiosk.bus import Published
 from kiosk.config import StaffSettings
 from kiosk.hall import Hall
 from kiosk.queue import events as ev
 from kiosk.reports import daily_report, month_report
 from kiosk.staff import verify_pin
+
+log = logging.getLogger("kiosk.api.counter")
 
 PREFIX = "/api/v1"
 
@@ -117,10 +121,30 @@ def _counter_exists(hall: Hall, counter: int) -> None:
     hall.queue.counter_def(counter)  # UnknownCounter (404) when there is none
 
 
+def _summarise_closed_day(hall: Hall, day: date) -> None:
+    """Keep a closed day's figures (kiosk.reports.DayCache), off the request threads, so
+    the month view reads one summary per day instead of every event."""
+
+    def run() -> None:
+        try:
+            daily_report(hall.store.path, hall.rules, day)
+        except Exception as exc:  # a convenience only: the report computes without it
+            log.debug("day %s not summarised: %s", day, exc)
+
+    threading.Thread(target=run, name="report-summary", daemon=True).start()
+
+
 def register(app: FastAPI, ctx: ApiContext) -> None:
     hall = ctx.hall
     guard = LoginGuard(hall.clock.now)
     counter_role = Depends(ctx.allow("counter"))
+
+    def on_hall_event(item: Published) -> None:
+        m = item.message
+        if item.type == ev.DayClosed.TYPE and m.get("full"):
+            _summarise_closed_day(hall, date.fromisoformat(m["day"]))
+
+    hall.bus.subscribe(on_hall_event)
 
     def evaluator_online(counter: int) -> bool:
         addresses = {
