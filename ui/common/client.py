@@ -220,6 +220,7 @@ class HallClient(QObject):
         for w in workers:
             w.wait()
             w.replied.disconnect(self._on_worker_replied)
+            w.deleteLater()
         self._callbacks.clear()
 
     @Slot(object, int)

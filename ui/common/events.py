@@ -139,6 +139,7 @@ class EventStream(QObject):
         worker.wait()
         worker.message.disconnect(self._on_worker_message)
         worker.online.disconnect(self._on_worker_online)
+        worker.deleteLater()
 
     @Slot(object)
     def _on_worker_message(self, msg: dict[str, Any]) -> None:
