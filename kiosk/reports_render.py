@@ -247,7 +247,15 @@ def bar_chart(
 def wait_chart(services: Sequence[dict[str, Any]], lang: str, width: int = 880) -> str:
     """Per service: mean wait (bar), p90 (dark tick) and the target (red line)."""
     rows = [s for s in services if s["mean_wait_s"] is not None or s.get("target_wait_s")]
-    row_h, left, right, top = 30, 170, 60, 10
+    longest = max(
+        (
+            display_width(f"{s['service']} {s['name_en'] if lang == 'en' else s['name']}")
+            for s in rows
+        ),
+        default=10,
+    )
+    row_h, right, top = 30, 60, 10
+    left = max(120, min(340, round(longest * 7.4) + 20))
     height = top + row_h * max(1, len(rows)) + 30
     peak = max(
         [s["p90_wait_s"] or 0 for s in rows] + [s.get("target_wait_s") or 0 for s in rows] + [60]
@@ -364,10 +372,10 @@ h2 { font-size: 17px; margin: 26px 0 8px; border-bottom: 2px solid #2f6fb3;
 .card .v { font-size: 22px; font-weight: 700; }
 .card .s { color: #7b8794; font-size: 11px; }
 .card.warn .v { color: #c23030; }
-table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
-th, td { padding: 4px 6px; border-bottom: 1px solid #e4e7eb; text-align: right;
+table { border-collapse: collapse; width: 100%; font-size: 12px; }
+th, td { padding: 4px 5px; border-bottom: 1px solid #e4e7eb; text-align: right;
          white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child { text-align: left; white-space: normal; min-width: 7em; }
 th { background: #f5f7fa; font-weight: 600; color: #323f4b; }
 td.bad { color: #c23030; font-weight: 600; }
 tr.total td { font-weight: 700; border-top: 2px solid #9aa5b1; }
@@ -508,12 +516,10 @@ def render_html(
         )
     sections.append(
         f"<section><h2>{_esc(translate('每小时取号', lang))}</h2>{hourly_chart}"
-        + (
-            f"<p class='legend'>{_esc(translate('整个期间合计', lang))}</p>"
-            if "days" in report
-            else ""
-        )
-        + "</section>"
+        f"<p class='legend'><i style='background:{ORANGE}'></i>"
+        f"{_esc(translate('最忙的时段', lang))}"
+        + (f"　{_esc(translate('整个期间合计', lang))}" if "days" in report else "")
+        + "</p></section>"
     )
     sections.append(
         f"<section><h2>{_esc(translate('各业务等候时间', lang))}</h2>{wait_chart(report['services'], lang)}"

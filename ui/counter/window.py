@@ -56,6 +56,7 @@ QLabel { color: #1f2933; }
 QFrame#ticketPanel, QFrame#infoPanel { background: white; border: 1px solid #d3dae3;
     border-radius: 8px; }
 QLabel#ticketNumber { color: #0b4f8a; }
+QLabel#ticketNumber[empty="true"] { color: #c3cdd8; }
 QLabel#stateBadge { border-radius: 6px; padding: 2px 10px; color: white; background: #52606d; }
 QLabel#stateBadge[state="idle"] { background: #2e8540; }
 QLabel#stateBadge[state="busy"] { background: #2f6fb3; }
@@ -142,7 +143,7 @@ class CounterWindow(QWidget):
         if customer is not None:
             customer.rated.connect(self._on_customer_rated)
         self._use_counter(counters[0])
-        self.resize(600, 780)
+        self.resize(600, 700)
 
     # ------------------------------------------------------------------- building
 
@@ -274,12 +275,13 @@ class CounterWindow(QWidget):
         self.action_pages = QStackedWidget()
         self.action_pages.addWidget(self._build_buttons())
         self.action_pages.addWidget(self._build_transfer())
-        lay.addWidget(self.action_pages, 1)
+        lay.addWidget(self.action_pages)
 
         self.message_label = named(QLabel(), "messageLabel")
         self.message_label.setWordWrap(True)
         self.message_label.setMinimumHeight(24)
         lay.addWidget(self.message_label)
+        lay.addStretch(1)
 
         info = named(QFrame(), "infoPanel")
         il = QVBoxLayout(info)
@@ -539,6 +541,10 @@ class CounterWindow(QWidget):
 
     @Slot(dict)
     def _on_status_changed(self, status: dict[str, Any]) -> None:
+        current = (status.get("current") or {}).get("id")
+        previous = ((self.status or {}).get("current") or {}).get("id")
+        if current is not None and current != previous and current != self._evaluating:
+            self.evaluation_label.clear()  # a new customer: the last rating is history
         self.status = status
         if self.customer is not None:
             self.customer.show_counter(status)
@@ -623,9 +629,11 @@ class CounterWindow(QWidget):
         s = self.session
         status = self.status or {}
         counter = s.counter if s is not None else self.counters[0]
-        name = status.get("name") or QCoreApplication.translate("Counter", "{n}号窗口").format(
-            n=counter
-        )
+        default_name = QCoreApplication.translate("Counter", "{n}号窗口").format(n=counter)
+        name = status.get("name") or default_name
+        if name == f"{counter}号窗口":
+            name = default_name  # the config's default name, in the screen's language
+
         self.login_title.setText(
             QCoreApplication.translate("Counter", "软叫号 · {name}").format(name=name)
         )
@@ -657,6 +665,7 @@ class CounterWindow(QWidget):
 
         current = status.get("current")
         online = s is not None and s.online
+        _set_prop(self.ticket_number, "empty", "false" if current else "true")
         if current:
             self.ticket_number.setText(current["number"])
             self.ticket_service.setText(service_name(current, self.lang))

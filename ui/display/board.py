@@ -43,12 +43,13 @@ class Board:
             self._set_queue(msg.get("queue") or {})
             changed = {"queue"}
             if not self.calls:
-                # Fresh start: whoever is being called now is the latest call we know of.
-                self.calls = [
-                    Call(c["current"]["number"], c["counter"], None)
-                    for c in self.counters
-                    if c.get("current") and c["current"].get("status") == "called"
-                ][:MAX_CALLS]
+                # Fresh start: those at the counters are the latest calls we know of, the
+                # ones still being called first.
+                current = [c for c in self.counters if c.get("current")]
+                current.sort(key=lambda c: c["current"].get("status") != "called")
+                self.calls = [Call(c["current"]["number"], c["counter"], None) for c in current][
+                    :MAX_CALLS
+                ]
                 changed.add("calls")
             return changed | {"notices"}
         if kind == "queue.changed":

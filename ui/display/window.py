@@ -60,7 +60,7 @@ QLabel.muted {{ color: {MUTED}; }}
 """
 
 
-def _named(widget: Any, name: str) -> Any:
+def named(widget: Any, name: str) -> Any:
     widget.setObjectName(name)
     return widget
 
@@ -143,10 +143,10 @@ class CounterCard(QFrame):
         super().__init__(parent)
         self.setObjectName("counterCard")
         lay = QGridLayout(self)
-        self.name = _named(QLabel(), "counterName")
-        self.services = _named(QLabel(), "counterServices")
+        self.name = named(QLabel(), "counterName")
+        self.services = named(QLabel(), "counterServices")
         self.services.setProperty("class", "muted")
-        self.serving = _named(QLabel(), "counterServing")
+        self.serving = named(QLabel(), "counterServing")
         self.serving.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         lay.addWidget(self.name, 0, 0)
         lay.addWidget(self.services, 1, 0)
@@ -184,8 +184,8 @@ class ServiceCell(QFrame):
         super().__init__(parent)
         self.setObjectName("serviceCell")
         lay = QVBoxLayout(self)
-        self.name = _named(QLabel(), "serviceName")
-        self.waiting = _named(QLabel(), "serviceWaiting")
+        self.name = named(QLabel(), "serviceName")
+        self.waiting = named(QLabel(), "serviceWaiting")
         for w in (self.name, self.waiting):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(self.name)
@@ -260,11 +260,15 @@ class DisplayWindow(QWidget):
         root = QVBoxLayout(self)
         root.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.root = root
+        self.banner = named(QLabel(), "connectionBanner")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
+        root.addWidget(self.banner)
         head = QHBoxLayout()
-        self.hall_label = _named(QLabel(), "hallName")
-        self.date_label = _named(QLabel(), "dateLabel")
+        self.hall_label = named(QLabel(), "hallName")
+        self.date_label = named(QLabel(), "dateLabel")
         self.date_label.setProperty("class", "muted")
-        self.time_label = _named(QLabel(), "timeLabel")
+        self.time_label = named(QLabel(), "timeLabel")
         head.addWidget(self.hall_label, 1)
         head.addWidget(self.date_label)
         head.addSpacing(24)
@@ -273,11 +277,11 @@ class DisplayWindow(QWidget):
 
         middle = QHBoxLayout()
         left = QVBoxLayout()
-        self.call_panel = _named(QFrame(), "callPanel")
+        self.call_panel = named(QFrame(), "callPanel")
         cp = QVBoxLayout(self.call_panel)
-        self.call_title = _named(QLabel(), "callTitle")
-        self.latest_number = _named(QLabel(), "latestNumber")
-        self.latest_counter = _named(QLabel(), "latestCounter")
+        self.call_title = named(QLabel(), "callTitle")
+        self.latest_number = named(QLabel(), "latestNumber")
+        self.latest_counter = named(QLabel(), "latestCounter")
         for w in (self.call_title, self.latest_number, self.latest_counter):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cp.addStretch(1)
@@ -286,13 +290,13 @@ class DisplayWindow(QWidget):
         cp.addWidget(self.latest_counter)
         cp.addStretch(1)
         left.addWidget(self.call_panel, 3)
-        self.recent_title = _named(QLabel(), "recentTitle")
+        self.recent_title = named(QLabel(), "recentTitle")
         self.recent_title.setProperty("class", "muted")
         left.addWidget(self.recent_title)
         self.recent_grid = QGridLayout()
         self.recent_labels: list[QLabel] = []
         for i in range(6):
-            label = _named(QLabel(), f"recentCall{i}")
+            label = named(QLabel(), f"recentCall{i}")
             self.recent_labels.append(label)
             self.recent_grid.addWidget(label, i // 3, i % 3)
         left.addLayout(self.recent_grid, 1)
@@ -309,9 +313,6 @@ class DisplayWindow(QWidget):
         self.ticker = Ticker()
         root.addWidget(self.ticker)
 
-        self.banner = _named(QLabel(self), "connectionBanner")
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.hide()
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -376,7 +377,7 @@ class DisplayWindow(QWidget):
         self.ticker.setFont(ui_font(round(34 * u)))
         self.ticker.setFixedHeight(round(64 * u))
         self.banner.setFont(ui_font(round(40 * u), bold=True))
-        self.banner.setGeometry(0, 0, self.width(), round(84 * u))
+        self.banner.setFixedHeight(round(80 * u))
 
     # -------------------------------------------------------------------- events
 
@@ -400,7 +401,6 @@ class DisplayWindow(QWidget):
     def _on_connection_lost(self) -> None:
         self.online = False
         self.banner.show()
-        self.banner.raise_()
 
     def _on_notices_replied(self, reply: ApiReply) -> None:
         if reply.ok and isinstance(reply.body, dict):
@@ -477,8 +477,10 @@ class DisplayWindow(QWidget):
 
     def _render_calls(self) -> None:
         latest = self.board.latest
+        self.call_title.setVisible(latest is not None)
+        self.latest_number.setVisible(latest is not None)
         if latest is None:
-            self.latest_number.setText("—")
+            self.latest_number.setText("")
             self.latest_counter.setText(QCoreApplication.translate("Display", "请留意叫号"))
         else:
             self.latest_number.setText(latest.number)
