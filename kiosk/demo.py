@@ -299,6 +299,8 @@ def run_demo(args: argparse.Namespace) -> int:
         f"Simulated devices on ptys in {data_dir / 'dev'}: printer, ID-card reader, hall bus "
         f"(a pad + screen and an evaluator per counter; counter 1 works by its pad)"
     )
+    # The hall display and a soft caller as windows beside the terminal (issue 5).
+    ui_windows = _start_ui_windows(args, conf, app.base_url) if _windows_wanted(args) else []
     sys.stdout.flush()
     sim = Simulation(app, clock, args.seed, devices)
     threads = [threading.Thread(target=sim.lobby, name="demo-lobby", daemon=True)]
@@ -310,6 +312,7 @@ def run_demo(args: argparse.Namespace) -> int:
             daemon=True,
         )
         for n in app.hall.rules.counters
+        if not (ui_windows and n == SOFT_CALLER_COUNTER)  # that one is yours to work
     ]
     for t in threads:
         t.start()
@@ -329,6 +332,7 @@ def run_demo(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         code = 130
     finally:
+        _stop_ui_windows(ui_windows)
         sim.stop.set()
         for t in threads:
             t.join(timeout=5)
@@ -342,6 +346,42 @@ def run_demo(args: argparse.Namespace) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     print(report)
     return code
+
+
+SOFT_CALLER_COUNTER = 4
+
+
+def _windows_wanted(args: argparse.Namespace) -> bool:
+    return not args.headless and bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def _start_ui_windows(args: argparse.Namespace, conf: Path, base_url: str) -> list[Any]:
+    """``kiosk display`` and ``kiosk counter`` for the demo hall, as their own processes
+    (as on a real hall's TV box and counter PC), their clocks running at the demo's speed."""
+    import subprocess
+
+    common = ["--config", str(conf), "--url", base_url, "--windowed"]
+    common += ["--clock-speed", str(args.speed)]
+    procs = []
+    for what in (["display"], ["counter", "--counter", str(SOFT_CALLER_COUNTER)]):
+        procs.append(subprocess.Popen([sys.executable, "-m", "kiosk.cli", *what, *common]))
+    print(
+        f"Windows: the hall display, and the soft caller of counter {SOFT_CALLER_COUNTER} "
+        f"(log in as staff 1041 or 1042, PIN 123456; F1 calls the next customer)"
+    )
+    return procs
+
+
+def _stop_ui_windows(procs: list[Any]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except Exception:
+            proc.kill()
 
 
 def _summary(app: HallApp, sim: Simulation, closed: dict[str, Any]) -> str:
