@@ -300,7 +300,7 @@ def report_shots(tmp: Path) -> None:
                 "--disable-gpu",
                 "--hide-scrollbars",
                 f"--screenshot={png}",
-                "--window-size=1100,3000"
+                "--window-size=1100,4500"
                 if name.startswith("month")
                 else "--window-size=1100,2150",
                 page.as_uri(),

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.fonts import ui_font
+from ui.common.immortals import keep_immortal
 from ui.counter.customer import CustomerScreen
 from ui.counter.session import CounterSession
 from ui.counter.text import (
@@ -709,6 +710,7 @@ class CounterWindow(QWidget):
     @Slot()
     def _on_tick(self) -> None:
         """Waited time and the running service timer, against the hall's clock."""
+        keep_immortal()  # runs all day: see ui.common.immortals
         current = (self.status or {}).get("current")
         now = self.clock.now()
         if current is None:

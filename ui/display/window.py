@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ui.common.client import ApiReply, HallClient
 from ui.common.events import EventStream
 from ui.common.fonts import ui_font
+from ui.common.immortals import keep_immortal
 from ui.display.board import Board, Call
 
 log = logging.getLogger("ui.display")
@@ -411,6 +412,7 @@ class DisplayWindow(QWidget):
 
     @Slot()
     def _on_tick(self) -> None:
+        keep_immortal()  # a screen that runs for weeks: see ui.common.immortals
         now = self.clock.now()
         self.time_label.setText(now.strftime("%H:%M"))
         weekdays = (
