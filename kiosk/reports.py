@@ -32,6 +32,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -436,6 +437,7 @@ class DayCache:
     FILE = "hall-reports.db"
 
     def __init__(self, store: Path, rules: QueueRules) -> None:
+        self.store = store
         self.path = store.with_name(self.FILE)
         spec = {
             "v": self.VERSION,
@@ -464,6 +466,11 @@ class DayCache:
 
     def put(self, states: dict[str, dict[str, Any]]) -> None:
         if not states:
+            return
+        try:
+            if self.store.stat().st_uid != os.getuid():
+                return  # not the hall's user (root running a report): leave its files alone
+        except OSError:
             return
         try:
             conn = sqlite3.connect(self.path, timeout=5)
