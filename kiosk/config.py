@@ -87,6 +87,16 @@ class TokenSettings:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    number: str = setting(doc="Staff number (工号), 3-8 digits, as typed at the soft caller.")
+    name: str = setting(doc="Name shown on the soft caller and in the manager's report.")
+    pin_hash: str = setting(
+        doc="Salted hash of the login PIN: make one with `kiosk config hash-pin`."
+    )
+    counters: list[int] = setting([], doc="Counters this person may log in at; empty: any.")
+
+
+@dataclass(frozen=True)
 class PrivacySettings:
     hash_key: str = setting(
         "",
@@ -194,6 +204,7 @@ class HallConfig:
     api: ApiSettings = setting(ApiSettings(), doc="LAN API.")
     queue: QueueSettings = setting(QueueSettings(), doc="Queue rules.")
     tokens: list[TokenSettings] = setting([], doc="LAN API tokens, one per device or counter.")
+    staff: list[StaffSettings] = setting([], doc="Counter staff who log in at the soft caller.")
     privacy: PrivacySettings = setting(PrivacySettings(), doc="Personal data handling.")
     bills: BillsSettings = setting(BillsSettings(), doc="Self-service bill lookup.")
     printer: PrinterConfig = setting(PrinterConfig(), doc="The lobby's ticket printer.")
@@ -407,6 +418,7 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
                 ("tokens", i, "counter"),
                 f"a counter token needs an existing counter, got {t.counter}",
             )
+    _validate_staff(cfg, loader, numbers)
     q = cfg.queue
     if q.max_recalls < 0 or q.elderly_age <= 0 or q.recent_window <= 0:
         fail(("queue",), "queue settings must be positive")
@@ -464,6 +476,27 @@ def _validate_sync(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> Non
             fail(("sync", key), "must be positive")
     if s.bills_timeout_s <= 0 or s.bills_cache_max_age_h <= 0:
         fail(("sync",), "bills_timeout_s and bills_cache_max_age_h must be positive")
+
+
+def _validate_staff(cfg: HallConfig, loader: _Loader, counters: set[int]) -> None:
+    from kiosk.staff import STAFF_NUMBER_RE, BadPinHash, parse_pin_hash
+
+    seen: set[str] = set()
+    for i, s in enumerate(cfg.staff):
+        if not STAFF_NUMBER_RE.match(s.number):
+            loader.fail(("staff", i, "number"), f"expected 3-8 digits, got {s.number!r}")
+        if s.number in seen:
+            loader.fail(("staff", i, "number"), f"staff number {s.number} is given twice")
+        seen.add(s.number)
+        if not s.name.strip():
+            loader.fail(("staff", i, "name"), "a name is needed")
+        try:
+            parse_pin_hash(s.pin_hash)
+        except BadPinHash as exc:
+            loader.fail(("staff", i, "pin_hash"), str(exc))
+        for n in s.counters:
+            if n not in counters:
+                loader.fail(("staff", i, "counters"), f"no counter {n}")
 
 
 def parse_config(text: str, source: str = "<config>") -> HallConfig:

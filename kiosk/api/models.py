@@ -170,17 +170,45 @@ class BillOut(BaseModel):
     cached: bool
 
 
-class ReportServiceOut(BaseModel):
-    service: str
-    issued: int
+class ReportFiguresOut(BaseModel):
+    """Figures of one group (service, counter, staff member); see docs/counter.md."""
+
+    tickets: int = Field(0, description="Service: taken for it; counter/staff: they called")
     done: int
     no_show: int
     transferred: int
-    expired: int
+    expired: int = 0
+    cancelled: int = 0
     mean_wait_s: float | None
+    p90_wait_s: float | None = None
+    within_target: float | None = Field(description="Share of calls within the target wait")
     mean_service_s: float | None
-    within_target: float | None
-    overdue: int
+    p90_service_s: float | None = None
+    overdue: int = Field(description="Serving sessions past the time limit (限时办结)")
+    satisfaction: float | None = Field(None, description="Share of 非常满意+满意 among rated")
+    rated: int = 0
+    not_rated: int = Field(0, description="Evaluations that timed out (score 0)")
+    scores: dict[str, int] = Field(default_factory=dict, description="Count per score 1..4")
+
+
+class ReportServiceOut(ReportFiguresOut):
+    service: str
+    name: str = ""
+    name_en: str = ""
+    issued: int
+    target_wait_s: int | None = None
+    time_limit_s: int | None = None
+
+
+class ReportCounterOut(ReportFiguresOut):
+    counter: int
+    name: str
+    services: list[str]
+
+
+class ReportStaffOut(ReportFiguresOut):
+    staff: str = Field(description="Staff number (工号); empty: calls that recorded none")
+    name: str | None
 
 
 class DailyReportOut(BaseModel):
@@ -193,6 +221,17 @@ class DailyReportOut(BaseModel):
     rated: int
     not_rated: int
     services: list[ReportServiceOut]
+    transferred: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    p90_wait_s: float | None = None
+    within_target: float | None = None
+    mean_service_s: float | None = None
+    p90_service_s: float | None = None
+    overdue: int = 0
+    counters: list[ReportCounterOut] = Field(default_factory=list)
+    staff: list[ReportStaffOut] = Field(default_factory=list)
+    hourly_arrivals: list[int] = Field(default_factory=list, description="Tickets per hour 0-23")
 
 
 class DeviceOut(BaseModel):
@@ -209,3 +248,115 @@ class PrintTestOut(BaseModel):
     bytes: int
     reason: str | None
     warnings: list[str]
+
+
+# -- soft caller and manager view (kiosk/api/routes/counter.py) ------------------------------
+
+
+class LoginIn(Strict):
+    staff: str = Field(min_length=1, max_length=8, description="Staff number (工号)")
+    pin: str = Field(min_length=1, max_length=16)
+
+
+class LogoutIn(Strict):
+    staff: str | None = Field(None, max_length=8)
+    force: bool = Field(False, description="Manager only: also with a customer at the counter")
+
+
+class StaffOut(BaseModel):
+    number: str
+    name: str
+
+
+class LoginOut(BaseModel):
+    counter: int
+    staff: StaffOut | None
+
+
+class ServiceInfoOut(BaseModel):
+    code: str
+    name: str
+    name_en: str
+    target_wait_s: int
+    time_limit_s: int | None = Field(description="限时办结 limit; null: none")
+
+
+class WaitingOut(BaseModel):
+    id: str
+    number: str
+    service: str
+    issued_at: str
+    priority: str | None
+
+
+class CounterStatusOut(BaseModel):
+    counter: int
+    name: str
+    services: list[ServiceInfoOut]
+    state: Literal["idle", "busy", "paused"]
+    staff: StaffOut | None = Field(description="Who is logged in at the soft caller")
+    evaluator: bool = Field(description="A hall-bus evaluator of this counter is online")
+    current: TicketWithPersonalOut | None
+    time_limit_s: int | None = Field(description="Time limit of the current ticket's service")
+    waiting: int
+    next: list[WaitingOut] = Field(description="The next few tickets this counter would call")
+    now: str = Field(description="The hall's time, to compute waited and serving times")
+
+
+class TouchEvaluationIn(Strict):
+    ticket: str
+    score: int = Field(
+        ge=0, le=4, description="1 非常满意, 2 满意, 3 一般, 4 不满意, 0 not rated (timed out)"
+    )
+
+
+class TodayOut(BaseModel):
+    date: str
+    counter: int
+    staff: StaffOut | None
+    mine: ReportFiguresOut = Field(description="The logged-in staff member's, else the counter's")
+    counter_figures: ReportFiguresOut
+
+
+class ReportDayOut(BaseModel):
+    date: str
+    issued: int
+    done: int
+    no_show: int
+    transferred: int
+    mean_wait_s: float | None
+    p90_wait_s: float | None
+    within_target: float | None
+    mean_service_s: float | None
+    overdue: int
+    satisfaction: float | None
+    rated: int
+    not_rated: int
+    hourly_arrivals: list[int]
+
+
+class MonthReportOut(BaseModel):
+    month: str
+    first: str
+    last: str
+    open_days: int
+    issued: int
+    done: int
+    no_show: int
+    transferred: int
+    expired: int
+    cancelled: int
+    mean_wait_s: float | None
+    p90_wait_s: float | None
+    within_target: float | None
+    mean_service_s: float | None
+    p90_service_s: float | None
+    overdue: int
+    satisfaction: float | None
+    rated: int
+    not_rated: int
+    services: list[ReportServiceOut]
+    counters: list[ReportCounterOut]
+    staff: list[ReportStaffOut]
+    hourly_arrivals: list[int]
+    days: list[ReportDayOut]

@@ -8,5 +8,6 @@ from __future__ import annotations
 
 MODULES: list[str] = [
     # "kiosk.api.routes.lobby",
+    "kiosk.api.routes.counter",
     "kiosk.api.routes.sync",
 ]
