@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from kiosk.bus import Published
 from kiosk.config import StaffSettings
 from kiosk.hall import Hall
 from kiosk.queue import events as ev
-from kiosk.reports import daily_report, month_report
+from kiosk.reports import DayCache, closed_days, daily_report, month_report
 from kiosk.staff import verify_pin
 
 log = logging.getLogger("kiosk.api.counter")
@@ -40,6 +41,7 @@ PREFIX = "/api/v1"
 MAX_PIN_FAILURES = 5
 LOCKOUT_S = 300
 NEXT_SHOWN = 5
+WARM_DAYS = 92  # a quarter: the month views a manager asks for are then read from summaries
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
@@ -134,6 +136,25 @@ def _summarise_closed_day(hall: Hall, day: date) -> None:
     threading.Thread(target=run, name="report-summary", daemon=True).start()
 
 
+def _summarise_recent_days(hall: Hall, days: int = WARM_DAYS) -> None:
+    """At start: closed days of the last quarter that have no summary yet (a new install,
+    an upgrade that changed the figures) get one, a day at a time, in the background."""
+
+    def run() -> None:
+        try:
+            path = hall.store.path
+            last = hall.clock.now().date()
+            first = last - timedelta(days=days)
+            kept = DayCache(path, hall.rules).get(first, last)
+            for key in sorted(closed_days(path, first, last) - set(kept), reverse=True):
+                daily_report(path, hall.rules, date.fromisoformat(key))
+                time.sleep(0.05)  # let the hall's requests through between days
+        except Exception as exc:
+            log.debug("recent days not summarised: %s", exc)
+
+    threading.Thread(target=run, name="report-warm-up", daemon=True).start()
+
+
 def register(app: FastAPI, ctx: ApiContext) -> None:
     hall = ctx.hall
     guard = LoginGuard(hall.clock.now)
@@ -145,6 +166,7 @@ def register(app: FastAPI, ctx: ApiContext) -> None:
             _summarise_closed_day(hall, date.fromisoformat(m["day"]))
 
     hall.bus.subscribe(on_hall_event)
+    _summarise_recent_days(hall)
 
     def evaluator_online(counter: int) -> bool:
         addresses = {

@@ -190,3 +190,44 @@ def test_the_daily_report_route_has_counters_staff_and_hours_and_the_month_route
     r = api.call("GET", "/reports/month?month=2026-13", token=MANAGER)
     assert r.status_code == 400 and r.json()["error"]["message"] == "月份格式应为 YYYY-MM"
     assert api.call("GET", "/reports/month", token=counter_token(1)).status_code == 403
+
+
+def test_the_hall_summarises_closed_days_for_the_month_view(tmp_path):
+    import sqlite3
+    import time
+    from datetime import date
+
+    from kiosk.store import EventStore
+    from tests.helpers.busyday import events_of, generate_day
+    from tests.helpers.hall import example_config
+
+    rules = example_config(tmp_path).queue_rules()
+    store = EventStore(tmp_path / "hall.db")
+    try:
+        for day in (20, 21):
+            store.append(events_of(rules, generate_day(rules, date(2026, 11, day), 150)))
+    finally:
+        store.close()
+    cache = tmp_path / "hall-reports.db"
+
+    def kept() -> set[str]:
+        if not cache.exists():
+            return set()
+        with sqlite3.connect(cache) as conn:
+            return {r[0] for r in conn.execute("SELECT day FROM days")}
+
+    with running_hall(tmp_path) as (_, api, _):
+        # At start, the closed days of the last quarter get their summary in the background.
+        deadline = time.monotonic() + 20
+        while kept() != {"2026-11-20", "2026-11-21"} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kept() == {"2026-11-20", "2026-11-21"}
+        # And today's, at its daily close.
+        api.issue("A")
+        api.call("POST", "/admin/close-day", token=MANAGER)
+        deadline = time.monotonic() + 20
+        while "2026-11-23" not in kept() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "2026-11-23" in kept()
+        month = api.call("GET", "/reports/month?month=2026-11", token=MANAGER).json()
+        assert month["issued"] == 301 and month["open_days"] == 3
