@@ -13,11 +13,12 @@ moved; every request of the failed batch gets the error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -255,6 +256,24 @@ class Hall:
             msg.setdefault("number", t.number)
             msg.setdefault("service", t.service)
         return Published(e.TYPE, msg)
+
+    # ----------------------------------------------- for route modules and tools
+
+    def run(self, decide: Callable[[datetime], Sequence[ev.Event]]) -> list[StoredEvent]:
+        """The hall's write path for events decided outside this class (route modules):
+        the day's rollover, ``decide(now)`` under the hall lock, group commit, publication.
+        A QueueError from ``decide`` refuses the request and changes nothing."""
+        return self._run(decide)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the queue still while reading several things from it consistently."""
+        with self._lock:
+            yield
+
+    def valid_account(self, account: str) -> bool:
+        """Whether ``account`` looks like an account number (户号) of this utility."""
+        return bool(self._account_re.match(account.strip()))
 
     # ---------------------------------------------------------------- tickets
 

@@ -341,7 +341,7 @@ def create_app(
     )
     def get_bill(account: str, who: Principal = Depends(allow("bills"))) -> dict[str, Any]:
         account = account.strip()
-        if not hall._account_re.match(account):
+        if not hall.valid_account(account):
             raise ApiError(400, "invalid_account", "户号格式不正确，请核对后重新输入")
         try:
             return bills.lookup(account, hall.clock.now())

@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -95,17 +95,14 @@ class LoginGuard:
             self._failures.pop(staff, None)
 
 
-@contextmanager
-def _hall_locked(hall: Hall) -> Iterator[None]:
+def _hall_locked(hall: Hall) -> AbstractContextManager[None]:
     """Read the queue consistently: requests of other threads change it under this lock."""
-    with hall._lock:
-        yield
+    return hall.reading()
 
 
 def _commit(hall: Hall, decide: Callable[[datetime], list[ev.Event]]) -> None:
-    """The hall's write path (rollover, decide, durable append, apply, publish) for the
-    staff events. Hall has no public login method yet; this is the one place that knows."""
-    hall._run(decide)
+    """The hall's write path (rollover, decide, group commit, publish) for the staff events."""
+    hall.run(decide)
 
 
 def _staff_by_number(hall: Hall) -> dict[str, StaffSettings]:
