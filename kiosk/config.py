@@ -134,6 +134,37 @@ class IdCardConfig:
     )
 
 
+PIN_HASH_RE = re.compile(r"^pbkdf2-sha256\$\d{4,7}\$[0-9a-f]{16,64}\$[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class LobbySettings:
+    idle_timeout_s: int = setting(
+        60, doc="Seconds untouched after which the lobby screen goes home and forgets the customer."
+    )
+    ticket_screen_s: int = setting(
+        10, doc="Seconds the ticket stays on screen before the lobby goes home by itself."
+    )
+    ask_identification: bool = setting(
+        True, doc="Offer ID card / account number (or skip) before a ticket; false: one tap."
+    )
+    elderly_offer: bool = setting(
+        True, doc="Offer the green channel by itself when an ID card shows queue.elderly_age."
+    )
+    orientation: str = setting(
+        "auto", doc="auto (from the screen's shape), portrait (1080×1920) or landscape."
+    )
+    large_type: bool = setting(False, doc="Start in large-type mode (大字模式).")
+    voice_guidance: bool = setting(False, doc="Start with voice guidance (语音引导) on.")
+    admin_pin_hash: str = setting(
+        "",
+        doc="Salted hash of the admin panel's PIN (make one with `kiosk ui --hash-pin`); "
+        "empty: the admin panel stays closed.",
+    )
+    admin_max_tries: int = setting(5, doc="Wrong PINs before the admin panel locks.")
+    admin_lockout_min: int = setting(15, doc="Minutes the admin panel stays locked.")
+
+
 @dataclass(frozen=True)
 class HallBusDeviceConfig:
     address: int = setting(doc="RS-485 address 1-99, as set on the device.")
@@ -207,6 +238,7 @@ class HallConfig:
     staff: list[StaffSettings] = setting([], doc="Counter staff who log in at the soft caller.")
     privacy: PrivacySettings = setting(PrivacySettings(), doc="Personal data handling.")
     bills: BillsSettings = setting(BillsSettings(), doc="Self-service bill lookup.")
+    lobby: LobbySettings = setting(LobbySettings(), doc="The lobby touchscreen (kiosk ui).")
     printer: PrinterConfig = setting(PrinterConfig(), doc="The lobby's ticket printer.")
     idcard: IdCardConfig = setting(IdCardConfig(), doc="The lobby's ID-card reader.")
     hallbus: HallBusConfig = setting(HallBusConfig(), doc="Window screens, pads, evaluators.")
@@ -459,6 +491,29 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
     if cfg.bills.source not in ("demo", "sync"):
         fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
     _validate_sync(cfg, fail)
+    _validate_lobby(cfg, fail)
+
+
+def _validate_lobby(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> None:
+    lobby = cfg.lobby
+    if not 10 <= lobby.idle_timeout_s <= 600:
+        fail(("lobby", "idle_timeout_s"), f"expected 10-600 seconds, got {lobby.idle_timeout_s}")
+    if not 3 <= lobby.ticket_screen_s <= 60:
+        fail(("lobby", "ticket_screen_s"), f"expected 3-60 seconds, got {lobby.ticket_screen_s}")
+    if lobby.orientation not in ("auto", "portrait", "landscape"):
+        fail(
+            ("lobby", "orientation"),
+            f"expected auto, portrait or landscape, got {lobby.orientation!r}",
+        )
+    if lobby.admin_pin_hash and not PIN_HASH_RE.match(lobby.admin_pin_hash):
+        fail(
+            ("lobby", "admin_pin_hash"),
+            "not a PIN hash: make one with `kiosk ui --hash-pin` (never write the PIN itself)",
+        )
+    if not 1 <= lobby.admin_max_tries <= 20:
+        fail(("lobby", "admin_max_tries"), f"expected 1-20, got {lobby.admin_max_tries}")
+    if not 1 <= lobby.admin_lockout_min <= 1440:
+        fail(("lobby", "admin_lockout_min"), f"expected 1-1440, got {lobby.admin_lockout_min}")
 
 
 def _validate_sync(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> None:

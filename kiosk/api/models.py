@@ -250,6 +250,70 @@ class PrintTestOut(BaseModel):
     warnings: list[str]
 
 
+# -- lobby touchscreen (kiosk/api/routes/lobby.py) ----------------------------------------
+
+
+class LobbyHallOut(BaseModel):
+    id: str
+    name: str
+    name_en: str
+
+
+class LobbySettingsOut(BaseModel):
+    hall: LobbyHallOut
+    idle_timeout_s: int
+    ticket_screen_s: int
+    ask_identification: bool
+    elderly_offer: bool
+    elderly_age: int
+    orientation: Literal["auto", "portrait", "landscape"]
+    large_type: bool
+    voice_guidance: bool
+    admin_enabled: bool = Field(description="False: no PIN is configured, the panel is closed")
+    printer: bool = Field(description="A ticket printer is configured")
+    idcard: bool = Field(description="An ID-card reader is configured")
+
+
+class AdminUnlockIn(Strict):
+    pin: str = Field(min_length=1, max_length=32)
+
+
+class AdminUnlockOut(BaseModel):
+    unlocked: bool
+
+
+class GuidanceIn(Strict):
+    key: str | None = Field(None, max_length=40, description="A stock phrase, e.g. welcome")
+    text: str | None = Field(None, max_length=300, description="Any text to read aloud")
+    lang: Literal["zh", "en"] = "zh"
+
+
+class GuidanceOut(BaseModel):
+    queued: bool = Field(description="False when the voice is off or absent: nothing is said")
+
+
+class BillLookupIn(Strict):
+    id_number: str = Field(min_length=18, max_length=18, description="18-character ID number")
+
+
+class BillAccountOut(BaseModel):
+    account: str
+    account_masked: str
+    name_masked: str
+    address_masked: str
+
+
+class BillLookupOut(BaseModel):
+    accounts: list[BillAccountOut]
+
+
+class StatementPrintOut(BaseModel):
+    printed: bool
+    bytes: int
+    reason: str | None
+    warnings: list[str]
+
+
 # -- soft caller and manager view (kiosk/api/routes/counter.py) ------------------------------
 
 

@@ -7,7 +7,7 @@ Each module has ``register(app: FastAPI, ctx: ApiContext) -> None``; list it in
 from __future__ import annotations
 
 MODULES: list[str] = [
-    # "kiosk.api.routes.lobby",
+    "kiosk.api.routes.lobby",
     "kiosk.api.routes.counter",
     "kiosk.api.routes.sync",
 ]
