@@ -1,0 +1,5 @@
+import sys
+
+from ui.lobby.app import main
+
+sys.exit(main())
