@@ -275,8 +275,6 @@ def run_demo(args: argparse.Namespace) -> int:
     start = today.replace(hour=OPEN_AT[0], minute=OPEN_AT[1], second=0, microsecond=0)
     clock = ScaledClock(start, args.speed)
     app = HallApp(cfg, clock=clock, ticker_interval_s=0.25)
-    if not args.headless and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        print("(the lobby, counter and display windows come with the UI; running headless)")
     try:
         app.start()
     except OSError as exc:
@@ -301,6 +299,7 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     # The hall display and a soft caller as windows beside the terminal (issue 5).
     ui_windows = _start_ui_windows(args, conf, app.base_url) if _windows_wanted(args) else []
+    ui_windows += _start_lobby_window(conf, app.base_url) if _windows_wanted(args) else []
     sys.stdout.flush()
     sim = Simulation(app, clock, args.seed, devices)
     threads = [threading.Thread(target=sim.lobby, name="demo-lobby", daemon=True)]
@@ -372,6 +371,16 @@ def _start_ui_windows(args: argparse.Namespace, conf: Path, base_url: str) -> li
         f"(log in as staff 1041 or 1042, PIN 123456; F1 calls the next customer)"
     )
     return procs
+
+
+def _start_lobby_window(conf: Path, base_url: str) -> list[Any]:
+    """``kiosk ui``, the lobby touchscreen, in a window (issue 4): the demo kiosk's token
+    from the config; an ID card on the simulated reader reaches it."""
+    import subprocess
+
+    cmd = [sys.executable, "-m", "ui.lobby", "--config", str(conf), "--url", base_url]
+    print("Window: the lobby touchscreen (tickets, ID card, 电费查询 with accounts 3100000001…)")
+    return [subprocess.Popen([*cmd, "--windowed"])]
 
 
 def _stop_ui_windows(procs: list[Any]) -> None:

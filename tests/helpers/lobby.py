@@ -65,8 +65,14 @@ class UiClock:
         self.fake.advance(seconds)
 
 
-def lobby_config(data_dir: Path, sims: SimulatedDevices, **lobby: Any) -> HallConfig:
-    cfg = sims.configure(example_config(data_dir))
+def lobby_config(
+    data_dir: Path, sims: SimulatedDevices, voice_player: list[str] | None = None, **lobby: Any
+) -> HallConfig:
+    """The example hall on the simulators, with an admin PIN; the voice on (and played by
+    ``voice_player``) only when given."""
+    cfg = sims.configure(example_config(data_dir, voice=voice_player is not None))
+    if voice_player is not None:
+        cfg = dataclasses.replace(cfg, voice=dataclasses.replace(cfg.voice, player=voice_player))
     settings = LobbySettings(admin_pin_hash=hash_pin(ADMIN_PIN, iterations=1000), **lobby)
     return dataclasses.replace(cfg, lobby=settings)
 
@@ -79,12 +85,13 @@ class LobbyHarness:
         *,
         size: tuple[int, int] = (1080, 1920),
         hall_clock: FakeClock | None = None,
+        voice_player: list[str] | None = None,
         **lobby_settings: Any,
     ) -> None:
         self.root = root
         self.wait_until = wait_until
         self.sims = SimulatedDevices(root / "dev", [1, 2, 3, 4]).start()
-        self.config = lobby_config(root / "data", self.sims, **lobby_settings)
+        self.config = lobby_config(root / "data", self.sims, voice_player, **lobby_settings)
         self.hall_clock = hall_clock or FakeClock(morning())
         self.port = 0
         self.hall: HallApp | None = None
@@ -122,7 +129,13 @@ class LobbyHarness:
         return f"http://127.0.0.1:{self.port}"
 
     def start_hall(self) -> None:
-        self.hall = HallApp(self.config, clock=self.hall_clock, host="127.0.0.1", port=self.port)
+        self.hall = HallApp(
+            self.config,
+            clock=self.hall_clock,
+            host="127.0.0.1",
+            port=self.port,
+            voice_cache=self.root / "voice-cache",
+        )
         self.hall.start()
         self.port = self.hall.api.port if self.hall.api else self.port
         self.api = Api(self.hall.base_url)

@@ -9,7 +9,8 @@ it moves JSON between the LAN API and the GUI thread and draws a few things Qt l
   thread with an :class:`~ui.common.client.ApiReply` (``status`` 0 when the daemon could not
   be reached; ``error_code`` / ``error_message`` from the API's error body, the message in
   the language set with ``set_language``). ``drop_pending()`` forgets the callbacks of calls
-  still under way (a reset flow must not be resurrected by a late answer).
+  still under way (a reset flow must not be resurrected by a late answer), except those made
+  with ``keep=True`` (settings and other answers that belong to no customer).
 - :mod:`ui.common.events` — :class:`~ui.common.events.EventStream`: the WebSocket
   ``/api/v1/events?token=…`` on a worker thread (the ``websockets`` sync client). Signals
   ``message_received(dict)`` (``hello`` first after every connect), ``connection_lost()``

@@ -77,7 +77,7 @@ class _Job:
     json: Any
     headers: dict[str, str]
     timeout_s: float | None
-    generation: int = field(default=0)
+    generation: int = field(default=0)  # -1: kept through drop_pending()
 
 
 class _HttpWorker(QThread):
@@ -175,8 +175,10 @@ class HallClient(QObject):
         json: Any = None,
         on_reply: ReplyCallback | None = None,
         timeout_s: float | None = None,
+        keep: bool = False,
     ) -> int:
-        """Queue a call of ``/api/v1{path}``; returns its id at once."""
+        """Queue a call of ``/api/v1{path}``; returns its id at once. ``keep``: the answer
+        reaches ``on_reply`` even after :meth:`drop_pending` (settings, not a customer's)."""
         if not self._workers:
             raise RuntimeError("HallClient is closed")
         request_id = next(self._ids)
@@ -190,7 +192,7 @@ class HallClient(QObject):
                 json,
                 {"Accept-Language": self._language},
                 timeout_s,
-                self._generation,
+                -1 if keep else self._generation,
             )
         )
         return request_id
@@ -208,9 +210,9 @@ class HallClient(QObject):
         return self.request("POST", path, json=json, on_reply=on_reply, timeout_s=timeout_s)
 
     def drop_pending(self) -> None:
-        """Forget the callbacks of every call under way: their answers arrive to nobody."""
+        """Forget the callbacks of every call under way (but those made with ``keep``):
+        their answers arrive to nobody."""
         self._generation += 1
-        self._callbacks.clear()
 
     def close(self) -> None:
         """Stop the workers (after the calls already sent). Idempotent."""
@@ -225,11 +227,11 @@ class HallClient(QObject):
 
     @Slot(object, int)
     def _on_worker_replied(self, reply: ApiReply, generation: int) -> None:
-        callback = self._callbacks.pop(reply.request_id, None)
+        callback = self._callbacks.pop(reply.request_id, None)  # kept or dropped: gone
         if reply.reached != self._reachable:
             self._reachable = reply.reached
             self.reachability_changed.emit(reply.reached)
-        if generation != self._generation:
+        if generation not in (self._generation, -1):
             self.dropped += 1
             return
         if callback is not None:

@@ -6,7 +6,6 @@ nothing is rasterised by PIL and converted.
 
 from __future__ import annotations
 
-import qrcode
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -18,6 +17,8 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     """The dark modules of ``payload``'s symbol (error correction M), without quiet zone."""
     if not payload:
         raise ValueError("a QR code needs a payload")
+    import qrcode  # on first use: it brings Pillow (~10 MB) along
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(payload)
     code.make(fit=True)

@@ -71,6 +71,7 @@ class LobbyController(QObject):
         self.print_deadline: float | None = None
         self.home_deadline: float | None = None
         self._notices_fetched = False
+        self._settings_pending = False
         self._wire()
 
     # ------------------------------------------------------------------ wiring
@@ -125,9 +126,12 @@ class LobbyController(QObject):
 
     # ------------------------------------------------------------------ daemon
     def _fetch_settings(self) -> None:
-        self.client.get("/lobby", on_reply=self._on_settings_reply)
+        if not self._settings_pending:
+            self._settings_pending = True
+            self.client.request("GET", "/lobby", on_reply=self._on_settings_reply, keep=True)
 
     def _on_settings_reply(self, reply: ApiReply) -> None:
+        self._settings_pending = False
         if not reply.ok:
             log.warning("lobby settings not available (%s)", reply.error_code)
             return
@@ -152,7 +156,7 @@ class LobbyController(QObject):
         self.window.header.voice_toggle.setChecked(bool(s.get("voice_guidance", False)))
 
     def _fetch_notices(self) -> None:
-        self.client.get("/notices", on_reply=self._on_notices_reply)
+        self.client.request("GET", "/notices", on_reply=self._on_notices_reply, keep=True)
 
     def _on_notices_reply(self, reply: ApiReply) -> None:
         if reply.status == 404:
@@ -204,6 +208,7 @@ class LobbyController(QObject):
             else:
                 self.notices[key] = self._notice_title(msg)
             self._show_notices()
+            self._fetch_notices()  # the whole list (areas, end times) where the daemon has it
         elif kind in ("device.fault", "device.recovered") and self.window.current == "admin":
             self._on_admin_refresh()
         elif kind == "hall.reconfigured":
@@ -675,7 +680,7 @@ class LobbyController(QObject):
 
     @Slot()
     def _on_admin_refresh(self) -> None:
-        self.client.get("/devices", on_reply=self._on_devices)
+        self.client.request("GET", "/devices", on_reply=self._on_devices, keep=True)
 
     def _on_devices(self, reply: ApiReply) -> None:
         if reply.ok and self.window.current == "admin":

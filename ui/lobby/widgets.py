@@ -218,6 +218,11 @@ class NoticeTicker(QWidget):
     def text(self) -> str:
         return self._text
 
+    @property
+    def moving(self) -> bool:
+        """Whether the text is running across the screen now."""
+        return self._timer.isActive()
+
     def set_text(self, text: str) -> None:
         if text != self._text:
             self._text = text

@@ -57,12 +57,14 @@ def test_an_unreachable_daemon_is_status_zero_not_an_exception(qtbot, hall):
         c.close()
 
 
-def test_dropped_calls_reach_nobody(qtbot, client):
+def test_dropped_calls_reach_nobody_but_kept_ones_do(qtbot, client):
     late: list[ApiReply] = []
+    kept: list[ApiReply] = []
     client.request("POST", "/tickets", json={"service": "A"}, on_reply=late.append)
+    client.request("GET", "/queue", on_reply=kept.append, keep=True)
     client.drop_pending()
-    qtbot.waitUntil(lambda: client.dropped == 1)
-    assert late == []
+    qtbot.waitUntil(lambda: client.dropped == 1 and bool(kept))
+    assert late == [] and kept[0].ok
     # The call itself was made: the ticket exists; only its answer went nowhere.
     assert call(qtbot, client, "GET", "/tickets/20261123-A001").ok
 
