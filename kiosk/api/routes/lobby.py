@@ -209,7 +209,7 @@ def register(app: FastAPI, ctx: ApiContext) -> None:
         from drivers.printer import StatementContent
 
         account = account.strip()
-        if not hall._account_re.match(account):
+        if not hall.valid_account(account):
             raise ApiError(400, "invalid_account", "户号格式不正确，请核对后重新输入")
         devices = ctx.devices
         if devices is None or devices.printer is None:

@@ -85,3 +85,13 @@ def test_a_wrong_account_number_says_so_and_offers_a_way_back(lobby):
     lobby.tap("message_home")
     lobby.wait_screen("home")
     assert not lobby.controller.flow.has_personal_data()
+
+
+def test_a_bill_from_the_cache_says_so(lobby):
+    bill = lobby.api.call("GET", "/bills/3100000005").json()
+    bill["cached"] = True  # as the sync daemon answers when central is away
+    lobby.window.bill.set_bill({**bill, "account_masked": "31****0005"})
+    lobby.window.show_screen("bill")
+    assert lobby.text("bill_as_of").endswith("（缓存数据，可能不是最新）")
+    lobby.tap("lang_toggle")
+    assert lobby.text("bill_as_of").endswith("(cached, may not be the latest)")
