@@ -76,7 +76,7 @@ def populate(h: LobbyHarness) -> None:
             h.api.issue(service)
     for counter in (1, 2, 3):
         h.api.counter(counter, "call-next")
-    h.add_notice("n1", "11月25日 9:00-17:00 天河路、体育西路部分路段计划停电检修")
+    h.set_notices(("n1", "11月25日 9:00-17:00 天河路、体育西路部分路段计划停电检修"))
     spin_until(lambda: bool(h.window.home.notices.text))
 
 

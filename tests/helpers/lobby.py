@@ -219,13 +219,12 @@ class LobbyHarness:
         QTest.mouseRelease(corner, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
 
     # ------------------------------------------------------------ hall events
-    def add_notice(self, notice: str, title: str) -> None:
-        """An outage notice (停电公告), as the sync daemon records it."""
-        from kiosk.queue.events import NoticeChanged
-
-        assert self.hall is not None and self.hall.hall is not None
-        now = self.hall_clock.now()
-        self.hall.hall.record([NoticeChanged(at=now, notice=notice, title=title)])
+    def set_notices(self, *notices: tuple[str, str]) -> None:
+        """The outage notices (停电公告) now current, ``(id, title)`` each, handed to the
+        daemon the way the sync daemon does (``PUT /api/v1/notices``)."""
+        body = {"notices": [{"id": nid, "title": title} for nid, title in notices]}
+        r = self.manager("PUT", "/notices", json=body)
+        assert r.status_code == 200, r.text
 
     # ----------------------------------------------------------------- stages
     def stage(self, name: str) -> None:

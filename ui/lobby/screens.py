@@ -134,6 +134,8 @@ class ServiceGrid(QWidget):
         self.portrait = True
         self.lang = "zh_CN"
         self.metrics: Metrics | None = None
+        for tile in extra:
+            tile.title_fitted.connect(self._on_title_fitted)
 
     def set_services(self, services: list[dict[str, Any]]) -> None:
         codes = [s["service"] for s in services]
@@ -144,6 +146,7 @@ class ServiceGrid(QWidget):
             self.tiles = {}
             for code in codes:
                 tile = Tile(f"{self.prefix}_{code}")
+                tile.title_fitted.connect(self._on_title_fitted)
                 if self.metrics is not None:
                     tile.apply_metrics(self.metrics)
                 tile.clicked.connect(lambda _=False, c=code: self.service_chosen.emit(c))
@@ -152,6 +155,13 @@ class ServiceGrid(QWidget):
             self.relayout()
         self.services = services
         self.retranslate()
+
+    def _on_title_fitted(self) -> None:
+        """One title size for the whole grid: the largest at which every title fits."""
+        sizes = [t.fitted_px for t in (*self.tiles.values(), *self.extra) if t.fitted_px]
+        if sizes:
+            for t in (*self.tiles.values(), *self.extra):
+                t.set_title_px(min(sizes))
 
     def relayout(self) -> None:
         while self.grid.count():

@@ -63,7 +63,13 @@ def set_tone(w: QLabel, tone: str) -> None:
 
 
 class Tile(QPushButton):
-    """A big button with a title and up to two lines of figures (a service, bills, green)."""
+    """A big button with a title and up to two lines of figures (a service, bills, green).
+
+    Signals:
+        title_fitted(): the size at which the title fits the tile changed.
+    """
+
+    title_fitted = Signal()
 
     def __init__(self, name: str, kind: str = "service") -> None:
         super().__init__()
@@ -83,6 +89,8 @@ class Tile(QPushButton):
         box.addWidget(self.info2)
         for w in (self.title, self.info, self.info2):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._title_px = 0  # the style sheet's size for titles, once metrics are known
+        self._fitted_px = 0
 
     MAX_TITLE_LINES = 2
 
@@ -111,7 +119,7 @@ class Tile(QPushButton):
     def _fit_title(self) -> None:
         """A long name (a service's English name in large type) gets a smaller size rather
         than a line too many, which would push the figures out of the tile."""
-        base = getattr(self, "_title_px", 0)
+        base = self._title_px
         text = self.title.text()
         lay = self.layout()
         margins = lay.contentsMargins()
@@ -126,7 +134,19 @@ class Tile(QPushButton):
         px = fit_pixel_size(self.title.font(), text, base, width, self.MAX_TITLE_LINES, room)
         if px != self._fitted_px:
             self._fitted_px = px
-            self.title.setStyleSheet(f"font-size: {px}px;" if px != base else "")
+            self.title_fitted.emit()
+
+    @property
+    def fitted_px(self) -> int:
+        """The title's size that fits this tile (0 before it was laid out)."""
+        return self._fitted_px
+
+    def set_title_px(self, px: int) -> None:
+        """The size the grid chose for every title (the smallest that fits all of them)."""
+        base = self._title_px
+        sheet = f"font-size: {px}px;" if px and px != base else ""
+        if self.title.styleSheet() != sheet:
+            self.title.setStyleSheet(sheet)
 
 
 def fit_pixel_size(

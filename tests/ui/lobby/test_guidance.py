@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kiosk.queue.events import NoticeChanged
 from tests.helpers.lobby import LobbyHarness
 
 PLAYER = Path(__file__).resolve().parents[2] / "kiosk" / "record_player.py"
@@ -35,11 +34,9 @@ def test_voice_guidance_reads_each_screens_instruction_through_the_halls_voice(t
 
 def test_outage_notices_scroll_on_the_home_screen_while_there_are_any(lobby):
     assert not lobby.window.home.notices.isVisible()
-    lobby.add_notice("n-7", "11月25日 天河路计划停电")
+    lobby.set_notices(("n-7", "11月25日 天河路计划停电"))
     lobby.wait_until(lambda: lobby.window.home.notices.isVisible())
     assert lobby.window.home.notices.text == "停电公告：11月25日 天河路计划停电"
     assert lobby.window.home.notices.moving
-    lobby.hall.hall.record(
-        [NoticeChanged(at=lobby.hall_clock.now(), notice="n-7", title="", withdrawn=True)]
-    )
+    lobby.set_notices()  # withdrawn
     lobby.wait_until(lambda: not lobby.window.home.notices.isVisible())
