@@ -69,8 +69,8 @@ class Screen(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         self.portrait = portrait
 
-    #: The title can go when large type leaves a landscape screen short of height (the
-    #: screen's content says what it is: the services, the ticket number).
+    # The title can go when large type leaves a landscape screen short of height (the
+    # screen's content says what it is: the services, the ticket number).
     TITLE_OPTIONAL: ClassVar[bool] = False
 
     def apply_metrics(self, m: Metrics) -> None:

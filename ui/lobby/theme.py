@@ -91,8 +91,8 @@ FONT_PX: dict[str, int] = {
 }
 
 
-#: Roles large-type mode leaves alone: the header (it is not what is read) and the ticket
-#: number (already the largest thing on screen; scaled, it would push the rest off).
+# Roles large-type mode leaves alone: the header (it is not what is read) and the ticket
+# number (already the largest thing on screen; scaled, it would push the rest off).
 NOT_ENLARGED = frozenset({"hall", "clock", "toggle", "number"})
 
 

@@ -67,3 +67,10 @@ def test_strings_go_through_one_context_lupdate_understands():
                 ):
                     assert isinstance(node.args[0], ast.Constant) and node.args[0].value == "Lobby"
                     assert isinstance(node.args[1], ast.Constant), f"{path.name}:{node.lineno}"
+
+
+def test_no_comment_is_mistaken_for_a_note_to_translators():
+    """lupdate files a ``#:`` comment as a note on the next string it meets."""
+    for path in (ROOT / "ui" / "lobby").glob("*.py"):
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            assert not line.lstrip().startswith("#:"), f"{path.name}:{no}"
