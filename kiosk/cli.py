@@ -233,6 +233,13 @@ def cmd_counter(args: argparse.Namespace) -> int:
     return run_counter(args)
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    """The lobby touchscreen: its own options (see `kiosk ui --help`) are passed through."""
+    from ui.lobby.app import main as lobby_main
+
+    return lobby_main(args.ui_args)
+
+
 def cmd_display(args: argparse.Namespace) -> int:
     from ui.display.app import run_display
 
@@ -587,6 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
     rp.set_defaults(func=cmd_report)
 
+    lobby = sub.add_parser(
+        "ui",
+        help="the lobby touchscreen (PySide6): tickets, ID card, bill lookup",
+        add_help=False,
+    )
+    lobby.add_argument("ui_args", nargs=argparse.REMAINDER)
+    lobby.set_defaults(func=cmd_ui)
+
     for name, func, what in (
         ("counter", cmd_counter, "the soft caller of a counter (PySide6)"),
         ("display", cmd_display, "the hall's main screen (PySide6, full screen)"),
@@ -668,6 +683,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ui"]:  # the lobby parses its own options, --help included
+        from ui.lobby.app import main as lobby_main
+
+        return lobby_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
