@@ -1,7 +1,7 @@
 """The lobby touchscreen driven for real: a hall daemon on loopback with the printer, ID-card
 and hall-bus simulators on ptys, and the lobby's own widgets (offscreen) on a fake clock.
 
-Used by tests/ui/lobby, scripts/screenshots_lobby.py and bench/lobby.py. Waiting is done by
+Used by tests/ui/lobby, ui/tools/screenshots_lobby.py and bench/lobby.py. Waiting is done by
 the caller's ``wait_until`` (``qtbot.waitUntil`` in tests); nothing here sleeps for time to
 pass: the fake clock is moved and the window ticked.
 """

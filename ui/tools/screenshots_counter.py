@@ -1,6 +1,6 @@
 """Screenshots of the soft caller, the hall display and the manager's report.
 
-    .venv/bin/python scripts/screenshots_counter.py
+    .venv/bin/python ui/tools/screenshots_counter.py
 
 A real hall daemon (temporary store, loopback, the hall-bus simulators, a fake clock at a
 busy mid-morning) with the real widgets, rendered offscreen with Noto Sans CJK SC, into
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -1,6 +1,6 @@
 """Screenshots of every lobby screen, from the real widgets against a real hall daemon.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_lobby.py [--only bill]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python ui/tools/screenshots_lobby.py [--only bill]
 
 For each orientation (portrait 1080×1920, landscape 1920×1080) and each look (Chinese,
 English, each also in large-type mode) a fresh hall daemon starts on loopback with the
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop  # noqa: E402

@@ -1,0 +1,1 @@
+"""Tools that drive the real Qt widgets (screenshots); run as scripts."""
