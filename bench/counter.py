@@ -38,9 +38,9 @@ def bench_click_to_display(clicks: int) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import HallApp
     from kiosk.clock import SystemClock
-    from kiosk.simhall import SimulatedDevices
+    from kiosk.demo.simhall import SimulatedDevices
+    from kiosk.hall.root import HallApp
     from tests.helpers.hall import DISPLAY, Api, counter_token, example_config
     from ui.common.servertime import ServerClock
     from ui.counter.session import CounterSession
@@ -152,8 +152,8 @@ def build_store(path: Path, days: int, tickets: int) -> tuple[date, date]:
 
 
 def bench_report(days: int, tickets: int, store_dir: Path | None) -> None:
-    from kiosk.reports import DayCache, daily_report, month_report, period_report
-    from kiosk.reports_render import render_html
+    from kiosk.hall.report_html import render_html
+    from kiosk.hall.reports import DayCache, daily_report, month_report, period_report
     from tests.helpers.hall import example_config
 
     tmp = None

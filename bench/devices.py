@@ -32,9 +32,9 @@ from drivers.printer.ticket import wire_time_s
 from drivers.sim.idcard import measure_card_latency
 from drivers.sim.printer import bench_print_latencies, bench_ticket_bytes
 from drivers.voice.bench import measure_voice_latency
-from kiosk.app import HallApp
 from kiosk.clock import FakeClock
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.root import HallApp
 from tests.helpers.hall import example_config, morning
 
 

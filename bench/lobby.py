@@ -29,9 +29,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.app import HallApp  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
-from kiosk.simhall import SimulatedDevices  # noqa: E402
+from kiosk.demo.simhall import SimulatedDevices  # noqa: E402
+from kiosk.hall.root import HallApp  # noqa: E402
 from tests.helpers.hall import KIOSK, Api, morning  # noqa: E402
 from tests.helpers.lobby import lobby_config  # noqa: E402
 

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.clock import FakeClock
-from kiosk.hall import Hall
+from kiosk.hall.service import Hall
 from kiosk.queue import Queue
 from kiosk.store import EventStore
 from tests.helpers.hall import Api, counter_token, example_config, morning, running_hall

@@ -26,11 +26,11 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.api.client import api_client
-from kiosk.app import HallApp
 from kiosk.central.demo_data import demo_accounts
 from kiosk.central.server import CentralServer
+from kiosk.client import api_client
 from kiosk.clock import FakeClock
+from kiosk.hall.root import HallApp
 from kiosk.store import EventStore
 from kiosk.sync.daemon import SyncDaemon
 from tests.kiosk.central.pg import PostgresServer, PostgresUnavailable

@@ -39,10 +39,21 @@ class HallSettings:
     )
 
 
+def reachable_host(host: str) -> str:
+    """The address to connect to for a server listening on ``host``: a server on every
+    address (``0.0.0.0``, ``::`` or empty) is reached on loopback."""
+    return "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     host: str = setting("127.0.0.1", doc="Address the LAN API listens on (0.0.0.0 for the LAN).")
     port: int = setting(8470, doc="TCP port of the LAN API.")
+
+    @property
+    def local_url(self) -> str:
+        """The API as a tool on the same box reaches it."""
+        return f"http://{reachable_host(self.host)}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -534,7 +545,7 @@ def _validate_sync(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> Non
 
 
 def _validate_staff(cfg: HallConfig, loader: _Loader, counters: set[int]) -> None:
-    from kiosk.staff import STAFF_NUMBER_RE, BadPinHash, parse_pin_hash
+    from kiosk.hall.auth import STAFF_NUMBER_RE, BadPinHash, parse_pin_hash
 
     seen: set[str] = set()
     for i, s in enumerate(cfg.staff):

@@ -25,13 +25,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.api import models as m
 from kiosk.api.ws import Client, EventHub
-from kiosk.bills import BillSource, UnknownAccount
+from kiosk.bills.source import UNAVAILABLE_MESSAGE, BillSource, BillsUnavailable, UnknownAccount
 from kiosk.config import TokenSettings
-from kiosk.devices import HallDevices
-from kiosk.hall import Hall, IdCardInput
+from kiosk.hall.devices import HallDevices
+from kiosk.hall.reports import daily_report
+from kiosk.hall.service import Hall, IdCardInput
 from kiosk.i18n import normalise_lang, translate
 from kiosk.queue.errors import InvalidRequest, QueueError
-from kiosk.reports import daily_report
 from kiosk.store import StorageError
 
 PREFIX = "/api/v1"
@@ -138,6 +138,10 @@ def create_app(
     async def on_api_error(request: Request, exc: ApiError) -> JSONResponse:
         message = translate(exc.template, _lang(request)).format(**exc.params)
         return _error(exc.status, exc.code, message)
+
+    @app.exception_handler(BillsUnavailable)
+    async def on_bills_unavailable(request: Request, exc: BillsUnavailable) -> JSONResponse:
+        return _error(503, "bills_unavailable", translate(UNAVAILABLE_MESSAGE, _lang(request)))
 
     @app.exception_handler(StorageError)
     async def on_storage_error(request: Request, exc: StorageError) -> JSONResponse:

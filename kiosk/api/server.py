@@ -10,6 +10,8 @@ from typing import Any
 
 import uvicorn
 
+from kiosk.config import reachable_host
+
 log = logging.getLogger("kiosk.api")
 
 
@@ -41,7 +43,7 @@ class ApiServer:
 
     @property
     def base_url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        host = reachable_host(self.host)
         return f"{'https' if self.ssl_certfile else 'http'}://{host}:{self.port}"
 
     def start(self, timeout_s: float = 10.0) -> None:

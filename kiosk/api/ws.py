@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.bus import Published
+from kiosk.hall.bus import Published
 
 log = logging.getLogger("kiosk.api.ws")
 

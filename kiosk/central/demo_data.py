@@ -12,7 +12,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.bills import charge
+from kiosk.bills.tariff import charge
 from kiosk.privacy import mask_name
 
 FIRST_ACCOUNT = 3100000001

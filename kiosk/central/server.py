@@ -14,6 +14,7 @@ from kiosk.api.server import ApiServer
 from kiosk.central.app import create_central_app
 from kiosk.central.config import CentralConfig
 from kiosk.central.store import CentralStore
+from kiosk.config import reachable_host
 
 log = logging.getLogger("kiosk.central")
 
@@ -40,7 +41,7 @@ class CentralServer:
 
     @property
     def base_url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        host = reachable_host(self.host)
         return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     def start(self, timeout_s: float = 15.0) -> CentralServer:

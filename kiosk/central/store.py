@@ -548,7 +548,7 @@ class CentralStore:
 
     def bill(self, account: str) -> dict[str, Any] | None:
         """The account's bill: balance, last month, tariff tier, 12 months, 5 payments."""
-        from kiosk.bills import TIER_LIMITS_KWH, TIER_PRICES, tier_of
+        from kiosk.bills.tariff import TIER_LIMITS_KWH, TIER_PRICES, tier_of
 
         rows = self._read(
             "SELECT name_masked, address_masked, balance, updated_at FROM accounts "

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.api.client import api_client
+from kiosk.client import api_client
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import HallConfig
 from kiosk.sync.outbox import Batch, HallLog, Outbox
@@ -45,8 +45,7 @@ def sync_token(config: HallConfig) -> str | None:
 
 
 def hall_url(config: HallConfig) -> str:
-    host = "127.0.0.1" if config.api.host in ("0.0.0.0", "") else config.api.host
-    return f"http://{host}:{config.api.port}"
+    return config.api.local_url
 
 
 def central_client(config: HallConfig, timeout_s: float | None = None) -> httpx.Client:

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from kiosk.api.client import api_client
-from kiosk.app import HallApp
+from kiosk.client import api_client
 from kiosk.clock import FakeClock
 from kiosk.config import HallConfig, load_config
+from kiosk.hall.root import HallApp
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "kiosk" / "data" / "hall.example.toml"
 TZ = ZoneInfo("Asia/Shanghai")

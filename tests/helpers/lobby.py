@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from drivers.sim.idcard import SimCard
 from kiosk.api.routes.lobby import hash_pin
-from kiosk.app import HallApp
 from kiosk.clock import FakeClock
 from kiosk.config import HallConfig, LobbySettings
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.root import HallApp
 from tests.helpers.hall import KIOSK, MANAGER, Api, example_config, morning
 from ui.lobby.app import Lobby, build_lobby
 

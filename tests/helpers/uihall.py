@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.app import HallApp
 from kiosk.clock import FakeClock
 from kiosk.config import HallConfig
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.root import HallApp
 from tests.helpers.hall import Api, example_config, morning
 
-RECORD_PLAYER = Path(__file__).resolve().parents[1] / "kiosk" / "record_player.py"
+RECORD_PLAYER = Path(__file__).with_name("record_player.py")
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from kiosk.api.client import api_client
+from kiosk.client import api_client
 
 log = logging.getLogger("ui.client")
 

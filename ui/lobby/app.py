@@ -109,8 +109,7 @@ def target_from_config(path: str) -> tuple[str, str]:
     if not kiosks:
         raise SystemExit(f'{path}: no [[tokens]] with role = "kiosk" for the lobby')
     token = next((t for t in kiosks if t.name == cfg.idcard.kiosk), kiosks[0])
-    host = "127.0.0.1" if cfg.api.host in ("0.0.0.0", "") else cfg.api.host
-    return f"http://{host}:{cfg.api.port}", token.token
+    return cfg.api.local_url, token.token
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

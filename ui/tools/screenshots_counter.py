@@ -245,8 +245,8 @@ def display_shots(tmp: Path) -> None:
 
 
 def report_shots(tmp: Path) -> None:
-    from kiosk.reports import daily_report, month_report
-    from kiosk.reports_render import render_html
+    from kiosk.hall.report_html import render_html
+    from kiosk.hall.reports import daily_report, month_report
     from kiosk.store import EventStore
     from tests.helpers.busyday import events_of, generate_day
     from tests.helpers.hall import example_config

@@ -27,12 +27,12 @@ from fastapi import Depends, FastAPI, Query
 
 from kiosk.api import models as m
 from kiosk.api.app import ERROR_RESPONSES, ApiContext, ApiError, Principal
-from kiosk.bus import Published
 from kiosk.config import StaffSettings
-from kiosk.hall import Hall
+from kiosk.hall.auth import verify_pin
+from kiosk.hall.bus import Published
+from kiosk.hall.reports import DayCache, closed_days, daily_report, month_report
+from kiosk.hall.service import Hall
 from kiosk.queue import events as ev
-from kiosk.reports import DayCache, closed_days, daily_report, month_report
-from kiosk.staff import verify_pin
 
 log = logging.getLogger("kiosk.api.counter")
 

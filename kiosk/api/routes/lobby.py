@@ -29,7 +29,7 @@ from fastapi import Depends, FastAPI
 
 from kiosk.api import models as m
 from kiosk.api.app import ERROR_RESPONSES, ApiContext, ApiError, Principal
-from kiosk.bills import UnknownAccount
+from kiosk.bills.source import UnknownAccount
 from kiosk.config import PIN_HASH_RE
 from kiosk.privacy import mask_account, valid_id_number
 

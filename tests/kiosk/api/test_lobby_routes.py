@@ -10,7 +10,7 @@ import pytest
 from drivers.sim.idcard import ADULT_CARD
 from kiosk.api.routes.lobby import check_pin, hash_pin
 from kiosk.config import ConfigError, LobbySettings, parse_config
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
 from tests.helpers.hall import DISPLAY, EXAMPLE, KIOSK, example_config, running_hall
 
 PIN = "2468"

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from kiosk.api.client import api_client
 from kiosk.central.config import CentralConfig, key_hash, parse_central_config
 from kiosk.central.server import CentralServer
+from kiosk.client import api_client
 
 HALL = "gd-gz-tianhe-01"  # the example config's hall
 OTHER_HALL = "gd-gz-yuexiu-02"

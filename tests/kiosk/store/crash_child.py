@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import FakeClock
-from kiosk.hall import Hall
+from kiosk.hall.service import Hall
 from kiosk.store import EventStore
 from tests.helpers.hall import example_config
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
-from kiosk.hall import Hall
+from kiosk.hall.service import Hall
 from kiosk.queue import events as ev
 from kiosk.store import EventStore, StorageError
 from kiosk.store.eventlog import SCHEMA_VERSION
@@ -124,7 +124,7 @@ def test_rebuild_starts_at_the_last_full_close(tmp_path):
 
 
 def test_personal_data_stays_out_of_the_log_and_is_purged_at_close(tmp_path):
-    from kiosk.hall import IdCardInput
+    from kiosk.hall.service import IdCardInput
 
     cfg = example_config(tmp_path)
     store = EventStore(tmp_path / "hall.db")

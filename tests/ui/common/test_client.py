@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.app import HallApp
+from kiosk.hall.root import HallApp
 from tests.helpers.hall import KIOSK, example_config, running_hall
 from ui.common.client import ApiReply, HallClient
 from ui.common.events import EventStream, events_url

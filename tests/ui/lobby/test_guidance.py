@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.helpers.lobby import LobbyHarness
 
-PLAYER = Path(__file__).resolve().parents[2] / "kiosk" / "record_player.py"
+PLAYER = Path(__file__).resolve().parents[2] / "helpers" / "record_player.py"
 
 
 def played(path: Path) -> list[str]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.app import STORE_FILE, lock_data_dir
+from kiosk.hall.root import STORE_FILE, lock_data_dir
 from kiosk.store.eventlog import SCHEMA_VERSION
 
 

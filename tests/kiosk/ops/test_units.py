@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.deploy import UNITS, InstallPlan, install
+from kiosk.ops.install import UNITS, InstallPlan, install
 
 ROOT = Path(__file__).resolve().parents[3]
 VENV = ROOT / ".venv"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.doctor import FAIL, OK, WARN, run_checks
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
+from kiosk.ops.doctor import FAIL, OK, WARN, run_checks
 from tests.helpers.hall import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from kiosk.clock import FakeClock
-from kiosk.hall import Hall
-from kiosk.sdnotify import Watchdog, notify, watchdog_interval_s
+from kiosk.hall.service import Hall
+from kiosk.ops.sdnotify import Watchdog, notify, watchdog_interval_s
 from kiosk.store import EventStore
 from tests.helpers.hall import EXAMPLE, example_config, morning
 

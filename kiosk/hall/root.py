@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import IO
 
 from kiosk.api import ApiServer, create_app
-from kiosk.bills import BillSource, DemoBills
-from kiosk.bus import EventBus
+from kiosk.bills.source import BillSource, DemoBills
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import HallConfig
-from kiosk.devices import HallDevices
-from kiosk.hall import Hall
+from kiosk.hall.bus import EventBus
+from kiosk.hall.devices import HallDevices
+from kiosk.hall.service import Hall
 from kiosk.store import EventStore
 
 log = logging.getLogger("kiosk.app")
@@ -78,9 +78,9 @@ class HallApp:
     def _bill_source(config: HallConfig) -> BillSource:
         """bills.source: "demo" generates customers; "sync" asks central, with a cache."""
         if config.bills.source == "sync":
-            from kiosk.sync.bills import SyncBills
+            from kiosk.bills.central import CentralBills
 
-            return SyncBills(config)
+            return CentralBills(config)
         return DemoBills()
 
     @property

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DEFAULT_CONFIG = "/etc/kiosk/hall.toml"
+from kiosk.cli.common import DEFAULT_CONFIG, load
+
 UNITS = ("kiosk-hall", "kiosk-sync", "kiosk-ui", "kiosk-display")
 
 
 def cmd_install(args: argparse.Namespace) -> int:
-    from kiosk.deploy import InstallPlan, install
+    from kiosk.ops.install import InstallPlan, install
 
     if args.destdir is None and os.geteuid() != 0:
         print(
@@ -43,7 +44,7 @@ def cmd_install(args: argparse.Namespace) -> int:
 
 
 def cmd_uninstall(args: argparse.Namespace) -> int:
-    from kiosk.deploy import InstallPlan, uninstall
+    from kiosk.ops.install import InstallPlan, uninstall
 
     if args.destdir is None and os.geteuid() != 0:
         print("kiosk uninstall needs root (sudo), or --destdir DIR", file=sys.stderr)
@@ -58,7 +59,7 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from kiosk.doctor import render, run_checks
+    from kiosk.ops.doctor import render, run_checks
 
     return render(run_checks(args.config, min_free_mb=args.min_free_mb))
 
@@ -82,10 +83,9 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kiosk.backup import BackupError, backup
-    from kiosk.cli import _load
+    from kiosk.ops.backup import BackupError, backup
 
-    cfg = _load(args.config)
+    cfg = load(args.config)
     dest = Path(args.to) if args.to else cfg.data_path() / "backup"
     try:
         info = backup(cfg.data_path(), dest)
@@ -100,10 +100,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.backup import BackupError, restore
-    from kiosk.cli import _load
+    from kiosk.ops.backup import BackupError, restore
 
-    cfg = _load(args.config)
+    cfg = load(args.config)
     try:
         info: dict[str, Any] = restore(cfg.data_path(), Path(args.file))
     except BackupError as exc:

@@ -154,11 +154,10 @@ def check_disk(cfg: HallConfig, min_free_mb: int) -> Check:
 def _daemon(cfg: HallConfig) -> Any:
     import httpx
 
-    from kiosk.api.client import api_client
+    from kiosk.client import api_client
 
     token = next((t.token for t in cfg.tokens if t.role == "manager"), None)
-    host = "127.0.0.1" if cfg.api.host in ("0.0.0.0", "") else cfg.api.host
-    client = api_client(f"http://{host}:{cfg.api.port}", token, timeout_s=10)
+    client = api_client(cfg.api.local_url, token, timeout_s=10)
     try:
         health = client.get("/api/v1/health").json()
     except (httpx.HTTPError, ValueError):

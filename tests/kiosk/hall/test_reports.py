@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.hall.reports import daily_report, month_report, p90, period_report
 from kiosk.queue import events as ev
-from kiosk.reports import daily_report, month_report, p90, period_report
 from kiosk.store import EventStore
 from tests.helpers.busyday import TZ, events_of, expected, generate_day
 from tests.helpers.hall import example_config

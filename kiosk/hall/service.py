@@ -24,9 +24,9 @@ from datetime import date, datetime
 from typing import Any
 
 from kiosk import privacy
-from kiosk.bus import EventBus, Published
 from kiosk.clock import Clock
 from kiosk.config import HallConfig
+from kiosk.hall.bus import EventBus, Published
 from kiosk.queue import Priority, Queue, Ticket
 from kiosk.queue import errors as err
 from kiosk.queue import events as ev
@@ -116,7 +116,7 @@ class Hall:
             except Exception:
                 log.exception("time-limit check failed")
             # A round completed: the hall lock was free and the queue answered. A hung hall
-            # stops this, and with it the systemd watchdog pings (see kiosk/daemon.py).
+            # stops this, and with it the systemd watchdog pings (see kiosk/ops/daemon.py).
             self.heartbeat = time.monotonic()
 
     def healthy(self, max_rounds: float = 5.0) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 
-from kiosk.journal import JournalHandler, encode_record
+from kiosk.ops.journal import JournalHandler, encode_record
 
 
 def parse(datagram: bytes) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Bills through central, with a local cache for when central cannot be reached.
 
-The hall daemon uses :class:`SyncBills` when ``bills.source = "sync"``. A lookup asks central
+The hall daemon uses :class:`CentralBills` when ``bills.source = "sync"``. A lookup asks central
 with a short timeout (``sync.bills_timeout_s``); a good answer is kept in a small SQLite cache
 in the data directory. When central does not answer, the cached bill is served with
 ``cached: true`` and ``as_of`` the time central's data was as of, so the kiosk can say so;
@@ -22,8 +22,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.api.app import ApiError
-from kiosk.bills import UnknownAccount
+from kiosk.bills.source import BillsUnavailable, UnknownAccount
 from kiosk.config import HallConfig
 from kiosk.sync.daemon import CENTRAL_PREFIX, central_client, describe_error, sync_path
 
@@ -32,11 +31,7 @@ log = logging.getLogger("kiosk.sync.bills")
 QUIET_AFTER_FAILURE_S = 10.0
 
 
-class BillsUnavailable(ApiError):
-    """Central cannot be reached and no recent cached bill exists for the account."""
-
-
-class SyncBills:
+class CentralBills:
     def __init__(self, config: HallConfig) -> None:
         self.settings = config.sync
         self.max_age = timedelta(hours=config.sync.bills_cache_max_age_h)
@@ -104,9 +99,7 @@ class SyncBills:
                 "SELECT data, fetched_at FROM bills WHERE account = ?", (account,)
             ).fetchone()
         if row is None or datetime.fromisoformat(row[1]) < now - self.max_age:
-            raise BillsUnavailable(
-                503, "bills_unavailable", "暂时无法查询电费，请稍后再试或到窗口咨询"
-            )
+            raise BillsUnavailable(account)
         bill: dict[str, Any] = json.loads(row[0])
         bill["cached"] = True  # as_of stays the time central's data was as of
         return bill

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import ConfigError, parse_config
-from kiosk.staff import hash_pin, verify_pin
+from kiosk.hall.auth import hash_pin, verify_pin
 from kiosk.store import EventStore
 from tests.helpers.busyday import events_of, generate_day
 from tests.helpers.hall import EXAMPLE, example_config
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEXT = EXAMPLE.read_text(encoding="utf-8")
 
 

@@ -7,8 +7,8 @@ import logging
 import signal
 import threading
 
-from kiosk.app import HallApp
-from kiosk.sdnotify import Watchdog, notify, watchdog_interval_s
+from kiosk.hall.root import HallApp
+from kiosk.ops.sdnotify import Watchdog, notify, watchdog_interval_s
 
 log = logging.getLogger("kiosk.daemon")
 

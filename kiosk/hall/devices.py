@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.bus import Published
 from kiosk.config import HallConfig
-from kiosk.hall import Hall
+from kiosk.hall.bus import Published
+from kiosk.hall.service import Hall
 from kiosk.queue import QueueError
 from kiosk.queue import events as ev
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers.hall import EXAMPLE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -90,7 +90,7 @@ def test_every_command_has_help():
 def test_tickets_and_close_day_work_on_the_store_without_a_daemon(tmp_path):
     from kiosk.clock import SystemClock
     from kiosk.config import load_config
-    from kiosk.hall import Hall
+    from kiosk.hall.service import Hall
     from kiosk.store import EventStore
 
     cfg = load_config(config_in(tmp_path))
@@ -177,7 +177,7 @@ baudrate = 19200
 
 
 def test_devices_print_test_and_watch_against_a_running_daemon(tmp_path):
-    from kiosk.simhall import SimulatedDevices
+    from kiosk.demo.simhall import SimulatedDevices
 
     sims = SimulatedDevices(tmp_path / "dev", [1, 2]).start()
     port = _free_port()

@@ -28,14 +28,14 @@ from typing import Any
 
 import httpx
 
-from kiosk.api.client import api_client
-from kiosk.app import HallApp
+from kiosk.client import api_client
 from kiosk.clock import ScaledClock
 from kiosk.config import load_config
-from kiosk.hall import Hall
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.root import HallApp
+from kiosk.hall.service import Hall
 
-EXAMPLE = Path(__file__).resolve().parent / "data" / "hall.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "hall.example.toml"
 OPEN_AT = (8, 30)
 CLOSE_AT = (17, 0)
 # Share of arrivals per service, and mean service length in minutes.
@@ -394,7 +394,7 @@ def _stop_ui_windows(procs: list[Any]) -> None:
 
 
 def _summary(app: HallApp, sim: Simulation, closed: dict[str, Any]) -> str:
-    from kiosk.reports import daily_report
+    from kiosk.hall.reports import daily_report
 
     assert app.hall is not None and app.store is not None
     rep = daily_report(app.store, app.hall.rules, app.hall.clock.now().date())

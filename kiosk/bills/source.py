@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from kiosk.bills.tariff import TIER_LIMITS_KWH, TIER_PRICES, charge, tier_of
+from kiosk.i18n import N_
 from kiosk.privacy import mask_name
-
-# An annual tiered residential tariff (阶梯电价) as most provinces apply it: kWh per year
-# at which tiers 2 and 3 begin, and the price of each tier in yuan per kWh.
-TIER_LIMITS_KWH = (2760.0, 4800.0)
-TIER_PRICES = (0.4883, 0.5383, 0.7883)
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -27,6 +24,14 @@ _STREETS = ("天河路", "体育西路", "中山大道", "黄埔大道", "林和
 
 class UnknownAccount(LookupError):
     """No customer has this account number."""
+
+
+class BillsUnavailable(LookupError):
+    """The source cannot answer now (central away) and holds no recent copy of the bill.
+    The LAN API answers 503 ``bills_unavailable`` with :data:`UNAVAILABLE_MESSAGE`."""
+
+
+UNAVAILABLE_MESSAGE = N_("暂时无法查询电费，请稍后再试或到窗口咨询")
 
 
 @dataclass(frozen=True)
@@ -42,25 +47,6 @@ class BillsByIdSource(Protocol):
     """A bill source that can also find a customer's accounts from their ID card."""
 
     def accounts_for_id(self, id_number: str) -> list[str]: ...
-
-
-def tier_of(year_kwh: float) -> int:
-    return 1 + sum(1 for limit in TIER_LIMITS_KWH if year_kwh > limit)
-
-
-def charge(year_kwh_before: float, kwh: float) -> float:
-    """The charge for ``kwh`` consumed after ``year_kwh_before`` this year, tier by tier."""
-    total, used, left = 0.0, year_kwh_before, kwh
-    bounds = (*TIER_LIMITS_KWH, float("inf"))
-    for price, bound in zip(TIER_PRICES, bounds, strict=True):
-        if left <= 0:
-            break
-        room = max(0.0, bound - used)
-        take = min(room, left)
-        total += take * price
-        used += take
-        left -= take
-    return round(total, 2)
 
 
 class DemoBills:

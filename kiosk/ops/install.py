@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD_DIR = ROOT / "systemd"
 UNITS = ("kiosk-hall.service", "kiosk-sync.service", "kiosk-ui.service", "kiosk-display.service")
 DOCS = ("README.md", "docs/deploy.md", "docs/architecture.md", "docs/api.md")

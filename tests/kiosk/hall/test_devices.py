@@ -15,10 +15,10 @@ from websockets.sync.client import connect
 
 from drivers.hallbus.codec import EventKind, Score
 from drivers.sim.idcard import ELDERLY_CARD
-from kiosk.simhall import SimulatedDevices
+from kiosk.demo.simhall import SimulatedDevices
 from tests.helpers.hall import DISPLAY, KIOSK, MANAGER, example_config, running_hall
 
-PLAYER = Path(__file__).with_name("record_player.py")
+PLAYER = Path(__file__).resolve().parents[2] / "helpers" / "record_player.py"
 
 
 def wait_until(check: Callable[[], object], timeout_s: float = 5.0) -> object:

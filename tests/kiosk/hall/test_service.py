@@ -7,9 +7,9 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
-from kiosk.bus import Published
 from kiosk.clock import FakeClock
-from kiosk.hall import Hall
+from kiosk.hall.bus import Published
+from kiosk.hall.service import Hall
 from kiosk.queue import events as ev
 from kiosk.store import EventStore, StorageError
 from tests.helpers.hall import example_config, morning
