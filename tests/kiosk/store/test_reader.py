@@ -53,7 +53,8 @@ def write_v1(conn: sqlite3.Connection, events: list[ev.Event]) -> None:
     with conn:
         for e in events:
             cur = conn.execute(
-                "INSERT INTO events (type, at, day, ticket, counter, data) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (type, at, day, ticket, counter, data) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     e.TYPE,
                     e.at.isoformat(),
