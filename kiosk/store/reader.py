@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.queue import events as ev
 from kiosk.store.eventlog import StorageError
@@ -63,9 +63,10 @@ class SchemaTooNew(LogReadError):
     """The store was written by a newer program (a later schema version)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawEvent:
-    """One event as stored: what sync ships (``data`` is the event's JSON, parsed)."""
+class RawEvent(NamedTuple):
+    """One event as stored: what sync ships (``data`` is the event's JSON, parsed). A
+    NamedTuple, immutable like the dataclasses here but built at tuple speed: sync reads
+    batches of hundreds."""
 
     seq: int
     type: str

@@ -84,7 +84,7 @@ class HallLog:
                 "day": e.day,
                 "ticket": e.ticket,
                 "counter": e.counter,
-                "data": dict(e.data),
+                "data": e.data,
             }
             for e in self._reader.raw_events(first - 1, through=last)
         ]
