@@ -55,8 +55,8 @@ from kiosk.store.reader import (
     EventLogReader,
     ReportRow,
 )
-from kiosk.store.summaries import FILE as SUMMARY_FILE
-from kiosk.store.summaries import SummaryCache
+from kiosk.store.summary_cache import FILE as SUMMARY_FILE
+from kiosk.store.summary_cache import SummaryCache
 
 
 def _mean(values: list[float]) -> float | None:
@@ -385,7 +385,7 @@ def _store_path(store: EventStore | Path | str) -> Path:
 
 class DayCache:
     """Figures of closed days, kept beside the store (``hall-reports.db``, a
-    :class:`kiosk.store.summaries.SummaryCache`, which says why it lives in the store).
+    :class:`kiosk.store.summary_cache.SummaryCache`, which says why it lives in the store).
 
     A day that was closed in full (nothing of it open any more) can never change, so its
     one-day tally is computed once and kept; a month or a quarter then merges kept days
