@@ -108,6 +108,14 @@ class StaffSettings:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    max_failures: int = setting(
+        5, doc="Wrong PINs in a row before a staff number (or the device trying) is locked."
+    )
+    lockout_min: int = setting(5, doc="Minutes a locked staff number or device waits.")
+
+
+@dataclass(frozen=True)
 class PrivacySettings:
     hash_key: str = setting(
         "",
@@ -145,9 +153,6 @@ class IdCardConfig:
     )
 
 
-PIN_HASH_RE = re.compile(r"^pbkdf2-sha256\$\d{4,7}\$[0-9a-f]{16,64}\$[0-9a-f]{64}$")
-
-
 @dataclass(frozen=True)
 class LobbySettings:
     idle_timeout_s: int = setting(
@@ -169,7 +174,7 @@ class LobbySettings:
     voice_guidance: bool = setting(False, doc="Start with voice guidance (语音引导) on.")
     admin_pin_hash: str = setting(
         "",
-        doc="Salted hash of the admin panel's PIN (make one with `kiosk ui --hash-pin`); "
+        doc="Salted hash of the admin panel's PIN (make one with `kiosk config hash-pin`); "
         "empty: the admin panel stays closed.",
     )
     admin_max_tries: int = setting(5, doc="Wrong PINs before the admin panel locks.")
@@ -247,6 +252,7 @@ class HallConfig:
     queue: QueueSettings = setting(QueueSettings(), doc="Queue rules.")
     tokens: list[TokenSettings] = setting([], doc="LAN API tokens, one per device or counter.")
     staff: list[StaffSettings] = setting([], doc="Counter staff who log in at the soft caller.")
+    auth: AuthSettings = setting(AuthSettings(), doc="Staff logins: wrong PINs and lockout.")
     privacy: PrivacySettings = setting(PrivacySettings(), doc="Personal data handling.")
     bills: BillsSettings = setting(BillsSettings(), doc="Self-service bill lookup.")
     lobby: LobbySettings = setting(LobbySettings(), doc="The lobby touchscreen (kiosk ui).")
@@ -503,6 +509,21 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
     _validate_sync(cfg, fail)
     _validate_lobby(cfg, fail)
+    a = cfg.auth
+    if not 1 <= a.max_failures <= 20:
+        fail(("auth", "max_failures"), f"expected 1-20, got {a.max_failures}")
+    if not 1 <= a.lockout_min <= 1440:
+        fail(("auth", "lockout_min"), f"expected 1-1440, got {a.lockout_min}")
+
+
+def _is_pin_hash(value: str) -> bool:
+    from kiosk.hall.auth import BadPinHash, parse_pin_hash
+
+    try:
+        parse_pin_hash(value)
+    except BadPinHash:
+        return False
+    return True
 
 
 def _validate_lobby(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> None:
@@ -516,10 +537,10 @@ def _validate_lobby(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> No
             ("lobby", "orientation"),
             f"expected auto, portrait or landscape, got {lobby.orientation!r}",
         )
-    if lobby.admin_pin_hash and not PIN_HASH_RE.match(lobby.admin_pin_hash):
+    if lobby.admin_pin_hash and not _is_pin_hash(lobby.admin_pin_hash):
         fail(
             ("lobby", "admin_pin_hash"),
-            "not a PIN hash: make one with `kiosk ui --hash-pin` (never write the PIN itself)",
+            "not a PIN hash: make one with `kiosk config hash-pin` (never write the PIN itself)",
         )
     if not 1 <= lobby.admin_max_tries <= 20:
         fail(("lobby", "admin_max_tries"), f"expected 1-20, got {lobby.admin_max_tries}")

@@ -220,7 +220,7 @@ class Simulation:
 
 
 def render(hall: Hall, sim: Simulation, clock: ScaledClock, tty: bool) -> str:
-    view = hall.queue_view()
+    view = hall.queue_view().to_dict()
     now = clock.now()
     lines = [
         f"{hall.config.hall.name}   {now:%Y-%m-%d %H:%M:%S}   (×{clock.speed:g})   "
@@ -335,7 +335,7 @@ def run_demo(args: argparse.Namespace) -> int:
         sim.stop.set()
         for t in threads:
             t.join(timeout=5)
-        summary = app.hall.close_day()
+        summary = app.hall.close_day().to_dict()
         report = _summary(app, sim, summary)
         app.stop()
         devices.stop()
@@ -394,10 +394,8 @@ def _stop_ui_windows(procs: list[Any]) -> None:
 
 
 def _summary(app: HallApp, sim: Simulation, closed: dict[str, Any]) -> str:
-    from kiosk.hall.reports import daily_report
-
-    assert app.hall is not None and app.store is not None
-    rep = daily_report(app.store, app.hall.rules, app.hall.clock.now().date())
+    assert app.hall is not None
+    rep = app.hall.daily_report()
     errs = sorted(abs(e) for e in sim.stats.errors_s)
     lines = [
         "",

@@ -20,6 +20,7 @@ from typing import Any
 from kiosk.config import HallConfig
 from kiosk.hall.bus import Published
 from kiosk.hall.service import Hall
+from kiosk.hall.views import TicketView
 from kiosk.queue import QueueError
 from kiosk.queue import events as ev
 
@@ -162,21 +163,21 @@ class HallDevices:
         elif str(status.paper.value) == "ok":
             self._recovered("printer-paper")
 
-    def ticket_content(self, view: dict[str, Any]) -> Any:
+    def ticket_content(self, view: TicketView) -> Any:
         from datetime import datetime
 
         from drivers.printer import TicketContent
 
-        est = view["estimated_wait_s"]
+        est = view.estimated_wait_s
         return TicketContent(
             hall_name=self.config.hall.name,
-            service_name=view["service_name"],
-            number=view["number"],
-            ahead=view["ahead"] or 0,
+            service_name=view.service_name,
+            number=view.number,
+            ahead=view.ahead or 0,
             estimated_wait_min=None if est is None else max(1, round(est / 60)) if est else 0,
-            counters_text="、".join(str(c) for c in view["counters"]) + "号窗口",
-            qr_payload=f"{self.config.hall.id}/{view['id']}",
-            issued_at=datetime.fromisoformat(view["issued_at"]),
+            counters_text="、".join(str(c) for c in view.counters) + "号窗口",
+            qr_payload=f"{self.config.hall.id}/{view.id}",
+            issued_at=datetime.fromisoformat(view.issued_at),
             paper_width=80 if self.config.printer.paper_width == 80 else 58,
         )
 
@@ -322,8 +323,7 @@ class HallDevices:
             elif kind == EventKind.EVALUATE:
                 hall.counter_action(counter, "evaluate")
             elif kind == EventKind.PAUSE_TOGGLE:
-                paused = hall.queue.counters[counter].paused
-                hall.counter_action(counter, "resume" if paused else "pause")
+                hall.counter_action(counter, "pause-toggle")
             elif kind == EventKind.TRANSFER:
                 target = event.transfer
                 if target is None:
@@ -389,6 +389,22 @@ class HallDevices:
         for listener in list(self.voice_started_listeners):
             listener(str(number), int(counter or 0))
 
+    def evaluator_online(self, counter: int) -> bool:
+        """Whether a hall-bus evaluator of ``counter`` may answer a rating request. Unknown
+        (not polled yet) counts as there; only an evaluator known to be offline hands the
+        rating to the soft caller's touch prompt."""
+        addresses = {
+            d.address
+            for d in self.config.hallbus.devices
+            if d.role == "evaluator" and d.counter == counter
+        }
+        if not addresses or self.hallbus is None:
+            return False
+        states = {s["name"]: s for s in self.snapshot()}
+        return any(
+            states.get(f"hallbus:{a}", {}).get("detail", "offline") != "offline" for a in addresses
+        )
+
     # ------------------------------------------------------ hall events → devices
 
     def _on_hall_event(self, item: Published) -> None:
@@ -412,11 +428,11 @@ class HallDevices:
                 self.hallbus.eval_start(m["counter"], m["number"])
         elif t == "queue.changed" and self.hallbus is not None:
             # Only what changed goes on the bus: every frame delays the next call's SHOW.
-            for c in self.hall.queue_view()["counters"]:
-                state = (c["waiting"], c["current"]["number"] if c["current"] else "")
-                if self._pad_states.get(c["counter"]) != state:
-                    self._pad_states[c["counter"]] = state
-                    self.hallbus.pad_state(c["counter"], *state)
+            for c in self.hall.queue_view().counters:
+                state = (c.waiting, c.current.number if c.current else "")
+                if self._pad_states.get(c.counter) != state:
+                    self._pad_states[c.counter] = state
+                    self.hallbus.pad_state(c.counter, *state)
 
 
 def sample_ticket(config: HallConfig) -> Any:

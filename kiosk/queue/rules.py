@@ -364,6 +364,11 @@ class Queue:
             raise err.CounterNotPaused("{counter}号窗口没有暂停", counter=counter)
         return [ev.CounterResumed(at=now, counter=counter)]
 
+    def toggle_pause(self, counter: int, now: datetime) -> list[ev.Event]:
+        """A caller pad's one pause key: pause an open counter, resume a paused one."""
+        state = self._require_counter(counter)
+        return self.resume(counter, now) if state.paused else self.pause(counter, now)
+
     def staff_counter(self, staff: str) -> int | None:
         """The counter ``staff`` is logged in at, if any."""
         return next((n for n, c in self.counters.items() if c.logged_in == staff), None)

@@ -21,10 +21,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from drivers.sim.idcard import SimCard
-from kiosk.api.routes.lobby import hash_pin
 from kiosk.clock import FakeClock
 from kiosk.config import HallConfig, LobbySettings
 from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.auth import hash_pin
 from kiosk.hall.root import HallApp
 from tests.helpers.hall import KIOSK, MANAGER, Api, example_config, morning
 from ui.lobby.app import Lobby, build_lobby
