@@ -13,16 +13,16 @@ import signal
 import sys
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
-
 from ui.common.fonts import ui_font
 from ui.common.i18n import Languages
 from ui.common.servertime import ServerClock
 from ui.counter.customer import CustomerScreen
 from ui.counter.session import CounterSession
 from ui.counter.window import CounterWindow
+from ui.qt.core import QTimer
+from ui.qt.gui import QGuiApplication
+from ui.qt.immortals import require_reference_guard
+from ui.qt.widgets import QApplication
 
 log = logging.getLogger("ui.counter")
 
@@ -46,6 +46,7 @@ def counter_tokens(args: argparse.Namespace) -> dict[int, str]:
 
 def run_counter(args: argparse.Namespace) -> int:
     tokens = counter_tokens(args)
+    require_reference_guard("counter")
     cfg = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
-
 from ui.common.client import ApiReply, HallClient
 from ui.common.events import EventStream
 from ui.common.servertime import ServerClock
+from ui.qt.core import QCoreApplication, QObject, Signal, Slot
 
 log = logging.getLogger("ui.counter")
 

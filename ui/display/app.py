@@ -6,14 +6,14 @@ import argparse
 import signal
 import sys
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
-
 from ui.common.fonts import ui_font
 from ui.common.i18n import Languages
 from ui.common.servertime import ServerClock
 from ui.display.window import DisplayWindow
+from ui.qt.core import QTimer
+from ui.qt.gui import QGuiApplication
+from ui.qt.immortals import require_reference_guard
+from ui.qt.widgets import QApplication
 
 
 def display_token(args: argparse.Namespace) -> str:
@@ -28,6 +28,7 @@ def display_token(args: argparse.Namespace) -> str:
 
 def run_display(args: argparse.Namespace) -> int:
     token = display_token(args)
+    require_reference_guard("display")
     cfg = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

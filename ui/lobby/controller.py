@@ -14,8 +14,6 @@ import math
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
-
 from drivers.pii import mask_account
 from ui.common.client import ApiReply, HallClient
 from ui.common.events import EventStream
@@ -24,6 +22,7 @@ from ui.common.idle import IdleWatch
 from ui.lobby import text as tx
 from ui.lobby.flow import Flow, IdCardRead
 from ui.lobby.window import LobbyWindow
+from ui.qt.core import QObject, Signal, Slot
 
 log = logging.getLogger("ui.lobby")
 
@@ -694,7 +693,7 @@ class LobbyController(QObject):
 
 
 def tx_not_elderly(age: int) -> str:
-    from PySide6.QtCore import QCoreApplication
+    from ui.qt.core import QCoreApplication
 
     return QCoreApplication.translate(
         "Lobby", "绿色通道（老年人）需年满%1岁。您可以普通取号，也可以到服务台咨询"
@@ -702,7 +701,7 @@ def tx_not_elderly(age: int) -> str:
 
 
 def tx_unreachable() -> str:
-    from PySide6.QtCore import QCoreApplication
+    from ui.qt.core import QCoreApplication
 
     return QCoreApplication.translate("Lobby", "系统暂时无法连接，请稍后再试，或到服务台咨询")
 

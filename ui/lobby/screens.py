@@ -12,19 +12,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
-from PySide6.QtWidgets import (
-    QBoxLayout,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
-
 from ui.common.qr import QrCodeWidget
 from ui.lobby import text as tx
 from ui.lobby.theme import PALETTE, Metrics
@@ -39,6 +26,18 @@ from ui.lobby.widgets import (
     fit_pixel_size,
     label,
     set_tone,
+)
+from ui.qt.core import QCoreApplication, QRectF, QSize, Qt, Signal
+from ui.qt.gui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
+from ui.qt.widgets import (
+    QBoxLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
 )
 
 CENTER = Qt.AlignmentFlag.AlignCenter

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (
+from ui.lobby.theme import PALETTE, Metrics
+from ui.qt.core import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
+from ui.qt.gui import (
     QColor,
     QFont,
     QFontMetrics,
@@ -16,7 +17,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import (
+from ui.qt.widgets import (
     QFrame,
     QGridLayout,
     QLabel,
@@ -25,8 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ui.lobby.theme import PALETTE, Metrics
 
 
 def label(

@@ -24,10 +24,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from tests.helpers.lobby import (  # noqa: E402
     STAGES,
     LobbyHarness,
@@ -35,6 +31,9 @@ from tests.helpers.lobby import (  # noqa: E402
     spin_until,
 )
 from ui.common.touch import min_target_px  # noqa: E402
+from ui.qt.core import QEventLoop  # noqa: E402
+from ui.qt.gui import QImage  # noqa: E402
+from ui.qt.widgets import QApplication  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots" / "lobby"
 ORIENTATIONS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}

@@ -73,9 +73,8 @@ def test_strings_go_through_one_context_lupdate_understands(domain, context):
 
 
 def test_the_english_soft_caller_speaks_english(qtbot):
-    from PySide6.QtCore import QCoreApplication
-
     from ui.common.i18n import Languages
+    from ui.qt.core import QCoreApplication
 
     languages = Languages("counter")
     languages.set_language("en")
