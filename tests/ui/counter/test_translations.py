@@ -58,7 +58,7 @@ def test_placeholders_survive_translation(domain):
 
 @pytest.mark.parametrize(("domain", "context"), [("counter", "Counter"), ("display", "Display")])
 def test_strings_go_through_one_context_lupdate_understands(domain, context):
-    for path in (ROOT / "ui" / domain).glob("*.py"):
+    for path in (ROOT / "ui" / domain).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
