@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from ui.common.fonts import ui_font
 from ui.common.i18n import Languages
@@ -15,11 +16,14 @@ from ui.qt.gui import QGuiApplication
 from ui.qt.immortals import require_reference_guard
 from ui.qt.widgets import QApplication
 
+if TYPE_CHECKING:
+    from kiosk.config import HallConfig
+
 
 def display_token(args: argparse.Namespace) -> str:
     if args.token:
         return str(args.token)
-    cfg = getattr(args, "hall_config", None)
+    cfg: HallConfig | None = getattr(args, "hall_config", None)
     tokens = [t.token for t in cfg.tokens if t.role == "display"] if cfg else []
     if not tokens:
         raise SystemExit('the config has no display token ([[tokens]] role = "display")')
@@ -29,7 +33,7 @@ def display_token(args: argparse.Namespace) -> str:
 def run_display(args: argparse.Namespace) -> int:
     token = display_token(args)
     require_reference_guard("display")
-    cfg = getattr(args, "hall_config", None)
+    cfg: HallConfig | None = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kiosk-display")

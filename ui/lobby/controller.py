@@ -107,9 +107,9 @@ class LobbyController(QObject):
         w.admin.refresh_requested.connect(self._on_admin_refresh)
         w.admin.exit_requested.connect(self._on_admin_exit)
         for screen in w.screens.values():
-            if getattr(screen, "home_button", None) is not None:
+            if screen.home_button is not None:
                 screen.home_button.clicked.connect(self.go_home)
-            if getattr(screen, "back_button", None) is not None:
+            if screen.back_button is not None:
                 screen.back_button.clicked.connect(
                     lambda _=False, name=screen.NAME: self._on_back(name)
                 )

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
     Signal,
+    SignalInstance,
     Slot,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "QTranslator",
     "Qt",
     "Signal",
+    "SignalInstance",
     "Slot",
 ]

@@ -219,7 +219,11 @@ def display_shots(tmp: Path) -> None:
             display.resize(*size)
             display.show()
             display.start()
-            wait(lambda d=display: d.online)
+
+            def online(d: DisplayWindow = display) -> bool:
+                return d.online
+
+            wait(online)
             spin(300)
             still(display)
             save(display, out / f"hall-{size[0]}x{size[1]}.png")

@@ -9,7 +9,7 @@ from ui.lobby.theme import Metrics
 from ui.lobby.widgets import button, label
 from ui.qt.core import QCoreApplication, Qt
 from ui.qt.gui import QFontMetrics
-from ui.qt.widgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from ui.qt.widgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 
@@ -31,6 +31,9 @@ class Screen(QWidget):
         self.portrait = True
         self.metrics: Metrics | None = None
         self.title = label(f"{self.NAME}_title", "title", align=CENTER)
+        # The way back and the way home, where the screen's nav_bar() has them.
+        self.back_button: QPushButton | None = None
+        self.home_button: QPushButton | None = None
 
     # -- to override ------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -73,10 +76,14 @@ class Screen(QWidget):
                 row.addWidget(b)
         return row
 
+    def nav_buttons(self) -> list[QPushButton]:
+        """The way back and the way home that this screen has, in that order."""
+        return [b for b in (self.back_button, self.home_button) if b is not None]
+
     def retranslate_nav(self) -> None:
-        if getattr(self, "back_button", None) is not None:
+        if self.back_button is not None:
             self.back_button.setText(QCoreApplication.translate("Lobby", "返回"))
-        if getattr(self, "home_button", None) is not None:
+        if self.home_button is not None:
             self.home_button.setText(QCoreApplication.translate("Lobby", "返回首页"))
 
 

@@ -32,6 +32,7 @@ class BillScreen(Screen):
         # No label in the cards wraps: grid layouts mishandle height-for-width, and a card
         # got less height than its text needed once the screen had been laid out before.
         lay = QVBoxLayout(self.balance_card)
+        self.card_layouts = [lay]
         # The amount owed (or the balance) first and largest, its caption beside it.
         headline = QHBoxLayout()
         headline.addWidget(self.balance_caption)
@@ -47,6 +48,7 @@ class BillScreen(Screen):
         self.tariff_bar = TariffBar()
         self.tariff_text = label("bill_tariff_text", "small", wrap=False)
         lay = QVBoxLayout(self.tariff_card)
+        self.card_layouts.append(lay)
         for w in (self.tariff_caption, self.tariff_bar, self.tariff_text):
             lay.addWidget(w)
         # chart
@@ -54,6 +56,7 @@ class BillScreen(Screen):
         self.chart_caption = label("bill_chart_caption", "body", wrap=False)
         self.chart = UsageChart()
         lay = QVBoxLayout(self.chart_card)
+        self.card_layouts.append(lay)
         lay.addWidget(self.chart_caption)
         lay.addWidget(self.chart, 1)
         # payments
@@ -61,6 +64,7 @@ class BillScreen(Screen):
         self.payments_caption = label("bill_payments_caption", "body", wrap=False)
         self.payments = label("bill_payments", "small", wrap=False)
         lay = QVBoxLayout(self.payments_card)
+        self.card_layouts.append(lay)
         lay.addWidget(self.payments_caption)
         lay.addWidget(self.payments)
         lay.addStretch(1)
@@ -85,6 +89,7 @@ class BillScreen(Screen):
         for b in (self.print_button, self.pay_button):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         box = QVBoxLayout(self)
+        self.box = box
         box.addLayout(self.heading)
         box.addLayout(self.grid, 1)
         box.addLayout(self.buttons)
@@ -124,7 +129,7 @@ class BillScreen(Screen):
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 0 if self.portrait else 1)
-        order = (self.print_button, self.pay_button, self.back_button, self.home_button)
+        order = (self.print_button, self.pay_button, *self.nav_buttons())
         for i, b in enumerate(order):
             if self.portrait:
                 self.buttons.addWidget(b, i // 2, i % 2)
@@ -162,13 +167,13 @@ class BillScreen(Screen):
         super().apply_metrics(m)
         self.grid.setSpacing(m.px(20))
         self.buttons.setSpacing(m.px(20))
-        for card in (self.balance_card, self.tariff_card, self.chart_card, self.payments_card):
-            card.layout().setContentsMargins(m.px(24), m.px(16), m.px(24), m.px(16))
-            card.layout().setSpacing(m.px(8))
+        for lay in self.card_layouts:
+            lay.setContentsMargins(m.px(24), m.px(16), m.px(24), m.px(16))
+            lay.setSpacing(m.px(8))
         self.chart.setMinimumHeight(m.px(100 if m.large or not self.portrait else 180))
-        self.layout().setSpacing(m.px(12 if m.large else 16))
+        self.box.setSpacing(m.px(12 if m.large else 16))
         if m.large:
-            self.layout().setContentsMargins(m.px(40), m.px(12), m.px(40), m.px(16))
+            self.box.setContentsMargins(m.px(40), m.px(12), m.px(40), m.px(16))
         if relayout:
             self._layout_cards()
             self.retranslate()
