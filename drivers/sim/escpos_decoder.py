@@ -12,7 +12,7 @@ what comes down its cable, and the driver's tests decode the bytes they render.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -234,38 +234,62 @@ class EscposDecoder:
     # -- one command ---------------------------------------------------------------------
     def _step(self, buf: bytes, pos: int, out: list[Item]) -> int:
         b = buf[pos]
-        if b >= 0x20 and b != 0x7F:
+        if _printable(b):
             end = pos
-            while end < len(buf) and buf[end] >= 0x20 and buf[end] != 0x7F:
+            while end < len(buf) and _printable(buf[end]):
                 end += 1
             self._add_text(buf[pos:end])
             return end
-        if b == 0x0A:  # LF
-            self._flush_line(out)
+        control = _CONTROL_BYTES.get(b)
+        if control is not None:
+            control(self, out)
             return pos + 1
-        if b == 0x0D:  # CR: ignored (LF ends lines)
-            return pos + 1
-        if b == 0x09:  # HT
-            self._add_text(b" ")
-            return pos + 1
-        if b == 0x0C:  # FF
-            self._flush_line(out, force=False)
-            return pos + 1
-        if b == 0x18:  # CAN: clear the line buffer
-            self._line, self._line_style = [], None
-            return pos + 1
-        cur = _Cursor(buf, pos)
-        if b == DLE:
-            return self._dle(cur, out)
-        if b == ESC:
-            return self._esc(cur, out)
-        if b == FS:
-            return self._fs(cur, out)
-        if b == GS:
-            return self._gs(cur, out)
+        prefix = _PREFIXES.get(b)
+        if prefix is not None:
+            return prefix(self, _Cursor(buf, pos), out)
         out.append(Unknown(bytes((b,)), "control character"))
         return pos + 1
 
+    def _line_feed(self, out: list[Item]) -> None:
+        self._flush_line(out)
+
+    def _carriage_return(self, out: list[Item]) -> None:
+        """Ignored: LF ends lines."""
+
+    def _tab(self, out: list[Item]) -> None:
+        self._add_text(b" ")
+
+    def _form_feed(self, out: list[Item]) -> None:
+        self._flush_line(out, force=False)
+
+    def _cancel(self, out: list[Item]) -> None:
+        """CAN: clear the line buffer."""
+        self._line, self._line_style = [], None
+
+    def _command(self, cur: _Cursor, out: list[Item], table: _CommandTable) -> int:
+        """One ``ESC``/``FS``/``GS`` command: its handler, or a known length to skip (the
+        command has no effect on what is decoded), or an :class:`Unknown` of two bytes."""
+        cmd = cur.need(2)[1]
+        handler = table.handlers.get(cmd)
+        if handler is not None:
+            return handler(self, cur, out)
+        length = table.lengths.get(cmd)
+        if length is not None:
+            cur.need(length)
+            return cur.pos + length
+        out.append(Unknown(cur.need(2), f"{table.name} 0x{cmd:02X}"))
+        return cur.pos + 2
+
+    def _esc(self, cur: _Cursor, out: list[Item]) -> int:
+        return self._command(cur, out, _ESC)
+
+    def _fs(self, cur: _Cursor, out: list[Item]) -> int:
+        return self._command(cur, out, _FS)
+
+    def _gs(self, cur: _Cursor, out: list[Item]) -> int:
+        return self._command(cur, out, _GS)
+
+    # -- DLE: real-time commands ---------------------------------------------------------
     def _dle(self, cur: _Cursor, out: list[Item]) -> int:
         head = cur.need(2)
         if head[1] == 0x04:  # DLE EOT n
@@ -286,56 +310,45 @@ class EscposDecoder:
         out.append(Unknown(head[:1], "lone DLE"))
         return cur.pos + 1
 
-    def _esc(self, cur: _Cursor, out: list[Item]) -> int:
-        cmd = cur.need(2)[1]
-        if cmd == 0x40:  # ESC @
-            self._style = _Style()
-            self._qr = _QrState()
-            self._line, self._line_style = [], None
-            return cur.pos + 2
-        if cmd in (0x32, 0x3C, 0x69, 0x6D, 0x4C, 0x53, 0x76):
-            if cmd in (0x69, 0x6D):  # ESC i / ESC m: legacy cuts
-                self._flush_line(out, force=False)
-                out.append(Cut(partial=cmd == 0x6D))
-            return cur.pos + 2
-        one_arg = b"!E-aMtRdJeKGUV{r3A+ =Tcuf"
-        if cmd in one_arg:
-            n = cur.need(3)[2]
-            if cmd == 0x63:  # ESC c x n
-                cur.need(4)
-                return cur.pos + 4
-            if cmd == 0x66:  # ESC f t n
-                cur.need(4)
-                return cur.pos + 4
-            self._esc_one(cmd, n, out)
-            return cur.pos + 3
-        if cmd in (0x24, 0x5C, 0x42):  # ESC $ / ESC \ nL nH, ESC B n t
-            cur.need(4)
-            return cur.pos + 4
-        if cmd == 0x70:  # ESC p m t1 t2
-            cur.need(5)
-            return cur.pos + 5
-        if cmd == 0x57:  # ESC W: page-mode area, 8 bytes
-            cur.need(10)
-            return cur.pos + 10
-        if cmd == 0x2A:  # ESC * m nL nH data
-            m, nl, nh = cur.need(5)[2:5]
-            k = (nl + nh * 256) * (3 if m in (32, 33) else 1)
-            total = 5 + k
-            cur.need(total)
-            self._flush_line(out, force=False)
-            out.append(RasterImage("ESC *", k))
-            return cur.pos + total
-        if cmd == 0x44:  # ESC D n1 .. nk NUL
-            end = cur.buf.find(b"\x00", cur.pos + 2, cur.pos + 2 + 33)
-            if end < 0:
-                if len(cur.buf) - cur.pos < 35:
-                    raise _NeedMore
-                out.append(Unknown(cur.buf[cur.pos : cur.pos + 2], "ESC D without NUL"))
-                return cur.pos + 2
-            return end + 1
-        out.append(Unknown(cur.need(2), f"ESC 0x{cmd:02X}"))
+    # -- ESC -----------------------------------------------------------------------------
+    def _esc_reset(self, cur: _Cursor, out: list[Item]) -> int:
+        """ESC @: the printer's initial state."""
+        self._style = _Style()
+        self._qr = _QrState()
+        self._line, self._line_style = [], None
         return cur.pos + 2
+
+    def _esc_legacy_cut(self, cur: _Cursor, out: list[Item]) -> int:
+        """ESC i (full) / ESC m (partial)."""
+        self._flush_line(out, force=False)
+        out.append(Cut(partial=cur.buf[cur.pos + 1] == 0x6D))
+        return cur.pos + 2
+
+    def _esc_with_argument(self, cur: _Cursor, out: list[Item]) -> int:
+        """ESC x n for the commands whose n changes what is decoded."""
+        cmd, n = cur.need(3)[1:3]
+        self._esc_one(cmd, n, out)
+        return cur.pos + 3
+
+    def _esc_bit_image(self, cur: _Cursor, out: list[Item]) -> int:
+        """ESC * m nL nH data."""
+        m, nl, nh = cur.need(5)[2:5]
+        k = (nl + nh * 256) * (3 if m in (32, 33) else 1)
+        total = 5 + k
+        cur.need(total)
+        self._flush_line(out, force=False)
+        out.append(RasterImage("ESC *", k))
+        return cur.pos + total
+
+    def _esc_tab_stops(self, cur: _Cursor, out: list[Item]) -> int:
+        """ESC D n1 .. nk NUL (at most 32 stops)."""
+        end = cur.buf.find(b"\x00", cur.pos + 2, cur.pos + 2 + 33)
+        if end < 0:
+            if len(cur.buf) - cur.pos < 35:
+                raise _NeedMore
+            out.append(Unknown(cur.buf[cur.pos : cur.pos + 2], "ESC D without NUL"))
+            return cur.pos + 2
+        return end + 1
 
     def _esc_one(self, cmd: int, n: int, out: list[Item]) -> None:
         st = self._style
@@ -361,98 +374,97 @@ class EscposDecoder:
         elif cmd == 0x4A:  # ESC J n: print and feed n dots
             self._flush_line(out, force=False)
             out.append(Feed(dots=n))
-        # ESC M, R, e, K, G, U, V, {, r, 3, A, +, SP, =, T, u: no effect on decoded output
 
-    def _fs(self, cur: _Cursor, out: list[Item]) -> int:
-        cmd = cur.need(2)[1]
-        if cmd == 0x26:  # FS &
-            self._style.chinese = True
-            return cur.pos + 2
-        if cmd == 0x2E:  # FS .
-            self._style.chinese = False
-            return cur.pos + 2
-        if cmd in (0x21, 0x2D, 0x43, 0x57):  # FS ! / FS - / FS C / FS W n
-            n = cur.need(3)[2]
-            if cmd == 0x2D:
-                self._style.underline = n % 48 if n in (0, 1, 2, 48, 49, 50) else 0
-            return cur.pos + 3
-        if cmd in (0x53, 0x70):  # FS S n1 n2, FS p n m
-            cur.need(4)
-            return cur.pos + 4
-        out.append(Unknown(cur.need(2), f"FS 0x{cmd:02X}"))
+    # -- FS: Chinese mode ----------------------------------------------------------------
+    def _fs_chinese_on(self, cur: _Cursor, out: list[Item]) -> int:
+        """FS &."""
+        self._style.chinese = True
         return cur.pos + 2
 
-    def _gs(self, cur: _Cursor, out: list[Item]) -> int:
-        cmd = cur.need(2)[1]
-        if cmd == 0x21:  # GS ! n
-            n = cur.need(3)[2]
-            self._style.width = ((n >> 4) & 0x07) + 1
-            self._style.height = (n & 0x07) + 1
-            return cur.pos + 3
-        if cmd == 0x56:  # GS V m [n]
-            m = cur.need(3)[2]
-            if m in (0, 48, 1, 49):
-                self._flush_line(out, force=False)
-                out.append(Cut(partial=m in (1, 49)))
-                return cur.pos + 3
-            if m in (65, 66, 97, 98, 103, 104):
-                n = cur.need(4)[3]
-                self._flush_line(out, force=False)
-                out.append(Cut(partial=m in (66, 98, 104), feed_dots=n))
-                return cur.pos + 4
-            out.append(Unknown(cur.need(3), "GS V with unknown mode"))
-            return cur.pos + 3
-        if cmd == 0x28:  # GS ( fn pL pH data
-            fn, pl, ph = cur.need(5)[2:5]
-            length = pl + ph * 256
-            if length > MAX_BLOCK:
-                out.append(Unknown(cur.need(5), "GS ( block too long"))
-                return cur.pos + 5
-            body = cur.need(5 + length)[5:]
-            if fn == 0x6B:  # GS ( k
-                self._gs_paren_k(bytes(cur.need(5 + length)), body, out)
-            elif fn == 0x4C:  # GS ( L graphics
-                self._flush_line(out, force=False)
-                out.append(RasterImage("GS ( L", length))
-            else:
-                out.append(Unknown(cur.need(5 + length), f"GS ( 0x{fn:02X}"))
-            return cur.pos + 5 + length
-        if cmd == 0x76:  # GS v 0 m xL xH yL yH data
-            head = cur.need(8)
-            size = (head[4] + head[5] * 256) * (head[6] + head[7] * 256)
-            if head[2] not in (0x30, 0) or size > MAX_BLOCK:
-                out.append(Unknown(head, "GS v"))
-                return cur.pos + 8
-            cur.need(8 + size)
+    def _fs_chinese_off(self, cur: _Cursor, out: list[Item]) -> int:
+        """FS .."""
+        self._style.chinese = False
+        return cur.pos + 2
+
+    def _fs_underline(self, cur: _Cursor, out: list[Item]) -> int:
+        """FS - n: underline of Chinese characters (out of range: none)."""
+        n = cur.need(3)[2]
+        self._style.underline = n % 48 if n in (0, 1, 2, 48, 49, 50) else 0
+        return cur.pos + 3
+
+    # -- GS ------------------------------------------------------------------------------
+    def _gs_size(self, cur: _Cursor, out: list[Item]) -> int:
+        """GS ! n: width and height, 1-8 each."""
+        n = cur.need(3)[2]
+        self._style.width = ((n >> 4) & 0x07) + 1
+        self._style.height = (n & 0x07) + 1
+        return cur.pos + 3
+
+    def _gs_cut(self, cur: _Cursor, out: list[Item]) -> int:
+        """GS V m [n]: cut, after feeding n dots for the modes that take it."""
+        m = cur.need(3)[2]
+        if m in (0, 48, 1, 49):
             self._flush_line(out, force=False)
-            out.append(RasterImage("GS v 0", size))
-            return cur.pos + 8 + size
-        if cmd == 0x6B:  # GS k m ...: 1D barcode
-            m = cur.need(3)[2]
-            if m <= 6:
-                end = cur.buf.find(b"\x00", cur.pos + 3, cur.pos + 3 + 256)
-                if end < 0:
-                    if len(cur.buf) - cur.pos < 3 + 256:
-                        raise _NeedMore
-                    out.append(Unknown(cur.need(3), "GS k without NUL"))
-                    return cur.pos + 3
-                out.append(Unknown(cur.buf[cur.pos : end + 1], "barcode"))
-                return end + 1
+            out.append(Cut(partial=m in (1, 49)))
+            return cur.pos + 3
+        if m in (65, 66, 97, 98, 103, 104):
+            n = cur.need(4)[3]
+            self._flush_line(out, force=False)
+            out.append(Cut(partial=m in (66, 98, 104), feed_dots=n))
+            return cur.pos + 4
+        out.append(Unknown(cur.need(3), "GS V with unknown mode"))
+        return cur.pos + 3
+
+    def _gs_block(self, cur: _Cursor, out: list[Item]) -> int:
+        """GS ( fn pL pH data: 2D codes (``GS ( k``) and graphics (``GS ( L``)."""
+        fn, pl, ph = cur.need(5)[2:5]
+        length = pl + ph * 256
+        if length > MAX_BLOCK:
+            out.append(Unknown(cur.need(5), "GS ( block too long"))
+            return cur.pos + 5
+        raw = cur.need(5 + length)
+        if fn == 0x6B:  # GS ( k
+            self._gs_paren_k(bytes(raw), raw[5:], out)
+        elif fn == 0x4C:  # GS ( L graphics
+            self._flush_line(out, force=False)
+            out.append(RasterImage("GS ( L", length))
+        else:
+            out.append(Unknown(raw, f"GS ( 0x{fn:02X}"))
+        return cur.pos + 5 + length
+
+    def _gs_raster(self, cur: _Cursor, out: list[Item]) -> int:
+        """GS v 0 m xL xH yL yH data."""
+        head = cur.need(8)
+        size = (head[4] + head[5] * 256) * (head[6] + head[7] * 256)
+        if head[2] not in (0x30, 0) or size > MAX_BLOCK:
+            out.append(Unknown(head, "GS v"))
+            return cur.pos + 8
+        cur.need(8 + size)
+        self._flush_line(out, force=False)
+        out.append(RasterImage("GS v 0", size))
+        return cur.pos + 8 + size
+
+    def _gs_barcode(self, cur: _Cursor, out: list[Item]) -> int:
+        """GS k m ...: a 1D barcode, NUL-terminated (m ≤ 6) or with its length (m ≥ 65)."""
+        m = cur.need(3)[2]
+        if m > 6:
             n = cur.need(4)[3]
             out.append(Unknown(cur.need(4 + n), "barcode"))
             return cur.pos + 4 + n
-        if cmd in b"BbhwHfaIrT|/E":  # one-argument commands without decoded effect
-            n = cur.need(3)[2]
-            if cmd in (0x49, 0x72):
-                out.append(Unknown(bytes((GS, cmd, n)), "GS I/r: non-real-time query"))
+        end = cur.buf.find(b"\x00", cur.pos + 3, cur.pos + 3 + 256)
+        if end < 0:
+            if len(cur.buf) - cur.pos < 3 + 256:
+                raise _NeedMore
+            out.append(Unknown(cur.need(3), "GS k without NUL"))
             return cur.pos + 3
-        if cmd in b"LWP$\\":  # two arguments
-            cur.need(4)
-            return cur.pos + 4
-        if cmd == 0x3A:  # GS :
-            return cur.pos + 2
-        out.append(Unknown(cur.need(2), f"GS 0x{cmd:02X}"))
-        return cur.pos + 2
+        out.append(Unknown(cur.buf[cur.pos : end + 1], "barcode"))
+        return end + 1
+
+    def _gs_query(self, cur: _Cursor, out: list[Item]) -> int:
+        """GS I n / GS r n: queries answered after printing, which the hall never sends."""
+        cmd, n = cur.need(3)[1:3]
+        out.append(Unknown(bytes((GS, cmd, n)), "GS I/r: non-real-time query"))
+        return cur.pos + 3
 
     def _gs_paren_k(self, raw: bytes, body: bytes, out: list[Item]) -> None:
         if len(body) < 2:
@@ -488,6 +500,93 @@ class EscposDecoder:
             )
         else:
             out.append(Unknown(raw, f"QR function {fn}"))
+
+
+def _printable(b: int) -> bool:
+    return b >= 0x20 and b != 0x7F
+
+
+_Control = Callable[[EscposDecoder, list[Item]], None]
+_Handler = Callable[[EscposDecoder, _Cursor, list[Item]], int]
+
+_CONTROL_BYTES: dict[int, _Control] = {
+    0x0A: EscposDecoder._line_feed,  # LF
+    0x0D: EscposDecoder._carriage_return,  # CR
+    0x09: EscposDecoder._tab,  # HT
+    0x0C: EscposDecoder._form_feed,  # FF
+    0x18: EscposDecoder._cancel,  # CAN
+}
+_PREFIXES: dict[int, _Handler] = {
+    DLE: EscposDecoder._dle,
+    ESC: EscposDecoder._esc,
+    FS: EscposDecoder._fs,
+    GS: EscposDecoder._gs,
+}
+
+
+@dataclass(frozen=True)
+class _CommandTable:
+    """The commands after one prefix byte: handlers for those that change what is decoded,
+    total lengths for those that are only skipped."""
+
+    name: str
+    handlers: dict[int, _Handler]
+    lengths: dict[int, int]
+
+
+def _lengths(commands: bytes, length: int) -> dict[int, int]:
+    return dict.fromkeys(commands, length)
+
+
+_ESC = _CommandTable(
+    "ESC",
+    handlers={
+        0x40: EscposDecoder._esc_reset,  # ESC @
+        0x69: EscposDecoder._esc_legacy_cut,  # ESC i
+        0x6D: EscposDecoder._esc_legacy_cut,  # ESC m
+        0x2A: EscposDecoder._esc_bit_image,  # ESC *
+        0x44: EscposDecoder._esc_tab_stops,  # ESC D
+        **dict.fromkeys(b"!E-atdJ", EscposDecoder._esc_with_argument),
+    },
+    lengths={
+        **_lengths(b"2<LSv", 2),
+        # One argument, no effect on what is decoded: ESC M, R, e, K, G, U, V, {, r, 3, A,
+        # +, SP, =, T, u.
+        **_lengths(b"MReKGUV{r3A+ =Tu", 3),
+        **_lengths(b"cf$\\B", 4),  # ESC c x n, ESC f t n, ESC $ / ESC \ nL nH, ESC B n t
+        **_lengths(b"p", 5),  # ESC p m t1 t2
+        **_lengths(b"W", 10),  # ESC W: page-mode area
+    },
+)
+_FS = _CommandTable(
+    "FS",
+    handlers={
+        0x26: EscposDecoder._fs_chinese_on,  # FS &
+        0x2E: EscposDecoder._fs_chinese_off,  # FS .
+        0x2D: EscposDecoder._fs_underline,  # FS -
+    },
+    lengths={
+        **_lengths(b"!CW", 3),  # FS ! n, FS C n, FS W n
+        **_lengths(b"Sp", 4),  # FS S n1 n2, FS p n m
+    },
+)
+_GS = _CommandTable(
+    "GS",
+    handlers={
+        0x21: EscposDecoder._gs_size,  # GS !
+        0x56: EscposDecoder._gs_cut,  # GS V
+        0x28: EscposDecoder._gs_block,  # GS (
+        0x76: EscposDecoder._gs_raster,  # GS v 0
+        0x6B: EscposDecoder._gs_barcode,  # GS k
+        0x49: EscposDecoder._gs_query,  # GS I
+        0x72: EscposDecoder._gs_query,  # GS r
+    },
+    lengths={
+        **_lengths(b":", 2),  # GS :
+        **_lengths(b"BbhwHfaT|/E", 3),  # one argument, no effect on what is decoded
+        **_lengths(b"LWP$\\", 4),  # two arguments
+    },
+)
 
 
 def decode_escpos(data: bytes, *, strict: bool = False) -> list[Item]:
