@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from drivers.pii import mask_account
@@ -71,6 +72,7 @@ class LobbyController(QObject):
         self.home_deadline: float | None = None
         self._notices_fetched = False
         self._settings_pending = False
+        self._message_handlers = self._hall_message_handlers()
         self._wire()
 
     # ------------------------------------------------------------------ wiring
@@ -183,35 +185,60 @@ class LobbyController(QObject):
 
     @Slot(dict)
     def _on_message_received(self, msg: dict[str, Any]) -> None:
-        kind = msg.get("type", "")
-        if kind in ("hello", "queue.changed"):
-            queue = msg.get("queue", msg)
-            self._set_queue(queue.get("services", []))
-            if kind == "hello":
-                if self.settings is None:
-                    self._fetch_settings()
-                if not self._notices_fetched:
-                    self._notices_fetched = True
-                    self._fetch_notices()
-        elif kind in ("ticket.printed", "ticket.print_failed"):
-            self._on_print_event(msg)
-        elif kind == "id_card.read":
-            self._on_card(IdCardRead.from_message(msg))
-        elif kind == "id_card.error":
-            if self.window.current == "identify":
-                self.window.identify.set_status("read_failed")
-        elif kind == "notice.changed":
-            key = str(msg.get("notice", ""))
-            if msg.get("withdrawn"):
-                self.notices.pop(key, None)
-            else:
-                self.notices[key] = self._notice_title(msg)
-            self._show_notices()
-            self._fetch_notices()  # the whole list (areas, end times) where the daemon has it
-        elif kind in ("device.fault", "device.recovered") and self.window.current == "admin":
-            self._on_admin_refresh()
-        elif kind == "hall.reconfigured":
+        handler = self._message_handlers.get(msg.get("type", ""))
+        if handler is not None:
+            handler(msg)
+
+    def _hall_message_handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
+        """What the lobby does with each message the hall daemon pushes (others: nothing)."""
+        return {
+            "hello": self._on_hello,
+            "queue.changed": self._on_queue_changed,
+            "ticket.printed": self._on_print_event,
+            "ticket.print_failed": self._on_print_event,
+            "id_card.read": self._on_card_read,
+            "id_card.error": self._on_card_error,
+            "notice.changed": self._on_notice_changed,
+            "device.fault": self._on_device_changed,
+            "device.recovered": self._on_device_changed,
+            "hall.reconfigured": self._on_hall_reconfigured,
+        }
+
+    def _on_hello(self, msg: dict[str, Any]) -> None:
+        """Connected (again): the whole queue, and what the lobby still lacks."""
+        self._on_queue_changed(msg)
+        if self.settings is None:
             self._fetch_settings()
+        if not self._notices_fetched:
+            self._notices_fetched = True
+            self._fetch_notices()
+
+    def _on_queue_changed(self, msg: dict[str, Any]) -> None:
+        queue = msg.get("queue", msg)
+        self._set_queue(queue.get("services", []))
+
+    def _on_card_read(self, msg: dict[str, Any]) -> None:
+        self._on_card(IdCardRead.from_message(msg))
+
+    def _on_card_error(self, msg: dict[str, Any]) -> None:
+        if self.window.current == "identify":
+            self.window.identify.set_status("read_failed")
+
+    def _on_notice_changed(self, msg: dict[str, Any]) -> None:
+        key = str(msg.get("notice", ""))
+        if msg.get("withdrawn"):
+            self.notices.pop(key, None)
+        else:
+            self.notices[key] = self._notice_title(msg)
+        self._show_notices()
+        self._fetch_notices()  # the whole list (areas, end times) where the daemon has it
+
+    def _on_device_changed(self, msg: dict[str, Any]) -> None:
+        if self.window.current == "admin":
+            self._on_admin_refresh()
+
+    def _on_hall_reconfigured(self, msg: dict[str, Any]) -> None:
+        self._fetch_settings()
 
     def _set_queue(self, services: list[dict[str, Any]]) -> None:
         self.queue_services = services
