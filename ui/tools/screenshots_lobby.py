@@ -57,7 +57,7 @@ def settle(seconds: float = 0.15) -> None:
 def save(image: QImage, path: Path) -> None:
     """PNG, reduced to a 256-colour palette when Pillow is there (python-escpos brings it):
     a third of the size, no visible difference on flat screens like these."""
-    image.save(str(path), b"PNG")
+    image.save(str(path))  # PNG, from the suffix
     try:
         from PIL import Image
     except ImportError:
