@@ -35,9 +35,6 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bench_click_to_display(clicks: int) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
     from kiosk.clock import SystemClock
     from kiosk.demo.simhall import SimulatedDevices
     from kiosk.hall.root import HallApp
@@ -46,6 +43,8 @@ def bench_click_to_display(clicks: int) -> None:
     from ui.counter.session import CounterSession
     from ui.counter.window import CounterWindow
     from ui.display.window import DisplayWindow
+    from ui.qt.core import QEventLoop, QTimer
+    from ui.qt.widgets import QApplication
 
     app = QApplication.instance() or QApplication([])
 

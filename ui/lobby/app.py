@@ -20,9 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtWidgets import QApplication
-
 from ui.common.client import HallClient
 from ui.common.events import EventStream
 from ui.common.fonts import ui_font
@@ -30,6 +27,9 @@ from ui.common.i18n import Languages
 from ui.common.idle import IdleWatch
 from ui.lobby.controller import LobbyController
 from ui.lobby.window import LobbyWindow
+from ui.qt.core import QCoreApplication, QEvent, QTimer
+from ui.qt.immortals import require_reference_guard
+from ui.qt.widgets import QApplication
 
 log = logging.getLogger("ui.lobby")
 
@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if not url or not token:
         print("kiosk ui: give --config, or --url and --token", file=sys.stderr)
         return 2
+    require_reference_guard("ui")
     app = QApplication(sys.argv[:1])
     app.setApplicationName("kiosk-lobby")
     lobby = build_lobby(url, token, kiosk_mode=not args.windowed, orientation=args.orientation)
