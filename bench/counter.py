@@ -41,9 +41,6 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bench_click_to_display(clicks: int) -> dict[str, float]:
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
     from kiosk.clock import SystemClock
     from kiosk.demo.simhall import SimulatedDevices
     from kiosk.hall.root import HallApp
@@ -52,6 +49,8 @@ def bench_click_to_display(clicks: int) -> dict[str, float]:
     from ui.counter.session import CounterSession
     from ui.counter.window import CounterWindow
     from ui.display.window import DisplayWindow
+    from ui.qt.core import QEventLoop, QTimer
+    from ui.qt.widgets import QApplication
 
     app = QApplication.instance() or QApplication([])
 

@@ -75,7 +75,7 @@ def bench_chain(presses: int, baud: int) -> tuple[list[float], list[float]]:
             for i in range(presses):
                 counter = counters[i % len(counters)]
                 service = {1: "A", 2: "A", 3: "B", 4: "E"}[counter]
-                number = app.hall.issue_ticket(service)["number"]
+                number = app.hall.issue_ticket(service).number
                 pad = sims.pads[counter]
                 before = len(pad.screen.updates)
                 time.sleep(0.05 + (i % 7) * 0.013)  # press at a random point of the poll round

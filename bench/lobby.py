@@ -94,11 +94,10 @@ def cold_starts(base_url: str, api: Api, starts: int) -> None:
 
 
 def taps(root: Path, n: int) -> None:
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
     from tests.helpers.lobby import LobbyHarness
+    from ui.qt.core import Qt
+    from ui.qt.test import QTest
+    from ui.qt.widgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     assert app is not None

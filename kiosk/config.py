@@ -108,6 +108,14 @@ class StaffSettings:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    max_failures: int = setting(
+        5, doc="Wrong PINs in a row before a staff number (or the device trying) is locked."
+    )
+    lockout_min: int = setting(5, doc="Minutes a locked staff number or device waits.")
+
+
+@dataclass(frozen=True)
 class PrivacySettings:
     hash_key: str = setting(
         "",
@@ -145,9 +153,6 @@ class IdCardConfig:
     )
 
 
-PIN_HASH_RE = re.compile(r"^pbkdf2-sha256\$\d{4,7}\$[0-9a-f]{16,64}\$[0-9a-f]{64}$")
-
-
 @dataclass(frozen=True)
 class LobbySettings:
     idle_timeout_s: int = setting(
@@ -169,7 +174,7 @@ class LobbySettings:
     voice_guidance: bool = setting(False, doc="Start with voice guidance (语音引导) on.")
     admin_pin_hash: str = setting(
         "",
-        doc="Salted hash of the admin panel's PIN (make one with `kiosk ui --hash-pin`); "
+        doc="Salted hash of the admin panel's PIN (make one with `kiosk config hash-pin`); "
         "empty: the admin panel stays closed.",
     )
     admin_max_tries: int = setting(5, doc="Wrong PINs before the admin panel locks.")
@@ -247,6 +252,7 @@ class HallConfig:
     queue: QueueSettings = setting(QueueSettings(), doc="Queue rules.")
     tokens: list[TokenSettings] = setting([], doc="LAN API tokens, one per device or counter.")
     staff: list[StaffSettings] = setting([], doc="Counter staff who log in at the soft caller.")
+    auth: AuthSettings = setting(AuthSettings(), doc="Staff logins: wrong PINs and lockout.")
     privacy: PrivacySettings = setting(PrivacySettings(), doc="Personal data handling.")
     bills: BillsSettings = setting(BillsSettings(), doc="Self-service bill lookup.")
     lobby: LobbySettings = setting(LobbySettings(), doc="The lobby touchscreen (kiosk ui).")
@@ -414,12 +420,29 @@ class _Loader:
         return value
 
 
+Fail = Callable[..., typing.NoReturn]
+
+
 def _validate(cfg: HallConfig, loader: _Loader) -> None:
+    """Cross-field checks, one validator per section; the first problem is reported with
+    its file, line and key."""
     fail = loader.fail
     try:
         ZoneInfo(cfg.hall.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         fail(("hall", "timezone"), f"unknown time zone {cfg.hall.timezone!r}")
+    codes = _validate_services(cfg, fail)
+    numbers = _validate_counters(cfg, fail, codes)
+    _validate_tokens(cfg, fail, numbers)
+    _validate_staff(cfg, loader, numbers)
+    _validate_basics(cfg, fail)
+    _validate_devices(cfg, fail, numbers)
+    _validate_sync(cfg, fail)
+    _validate_lobby(cfg, fail)
+    _validate_auth(cfg, fail)
+
+
+def _validate_services(cfg: HallConfig, fail: Fail) -> set[str]:
     if not cfg.services:
         fail(("services",), "at least one service is needed")
     codes: set[str] = set()
@@ -431,6 +454,10 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         codes.add(s.code)
         if s.time_limit_min < 0 or s.target_wait_min < 0 or s.default_service_min <= 0:
             fail(("services", i), "minutes must be positive")
+    return codes
+
+
+def _validate_counters(cfg: HallConfig, fail: Fail, codes: set[str]) -> set[int]:
     if not cfg.counters:
         fail(("counters",), "at least one counter is needed")
     numbers: set[int] = set()
@@ -442,11 +469,15 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         numbers.add(c.number)
         if not c.services:
             fail(("counters", i, "services"), "a counter must serve at least one service")
-        for code in c.services:
-            if code not in codes:
-                fail(("counters", i, "services"), f"unknown service {code!r}")
+        unknown = [code for code in c.services if code not in codes]
+        if unknown:
+            fail(("counters", i, "services"), f"unknown service {unknown[0]!r}")
         if c.policy not in {p.value for p in SelectionPolicy}:
             fail(("counters", i, "policy"), f"expected fifo or service-order, got {c.policy!r}")
+    return numbers
+
+
+def _validate_tokens(cfg: HallConfig, fail: Fail, numbers: set[int]) -> None:
     tokens: set[str] = set()
     for i, t in enumerate(cfg.tokens):
         if len(t.token) < 16:
@@ -461,7 +492,9 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
                 ("tokens", i, "counter"),
                 f"a counter token needs an existing counter, got {t.counter}",
             )
-    _validate_staff(cfg, loader, numbers)
+
+
+def _validate_basics(cfg: HallConfig, fail: Fail) -> None:
     q = cfg.queue
     if q.max_recalls < 0 or q.elderly_age <= 0 or q.recent_window <= 0:
         fail(("queue",), "queue settings must be positive")
@@ -471,6 +504,11 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         re.compile(cfg.bills.account_pattern)
     except re.error as exc:
         fail(("bills", "account_pattern"), f"not a regular expression: {exc}")
+    if cfg.bills.source not in ("demo", "sync"):
+        fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
+
+
+def _validate_devices(cfg: HallConfig, fail: Fail, numbers: set[int]) -> None:
     if cfg.printer.paper_width not in (58, 80):
         fail(("printer", "paper_width"), f"expected 58 or 80, got {cfg.printer.paper_width}")
     if cfg.hallbus.baudrate not in (9600, 19200, 38400, 115200):
@@ -480,18 +518,16 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         )
     addresses: set[int] = set()
     for i, d in enumerate(cfg.hallbus.devices):
+        where = ("hallbus", "devices", i)
         if not 1 <= d.address <= 99:
-            fail(("hallbus", "devices", i, "address"), f"expected 1-99, got {d.address}")
+            fail((*where, "address"), f"expected 1-99, got {d.address}")
         if d.address in addresses:
-            fail(("hallbus", "devices", i, "address"), f"address {d.address} is used twice")
+            fail((*where, "address"), f"address {d.address} is used twice")
         addresses.add(d.address)
         if d.role not in ("screen", "pad", "evaluator", "pad+screen"):
-            fail(
-                ("hallbus", "devices", i, "role"),
-                f"expected screen, pad, evaluator or pad+screen, got {d.role!r}",
-            )
+            fail((*where, "role"), f"expected screen, pad, evaluator or pad+screen, got {d.role!r}")
         if d.counter not in numbers:
-            fail(("hallbus", "devices", i, "counter"), f"no counter {d.counter}")
+            fail((*where, "counter"), f"no counter {d.counter}")
     if cfg.voice.voice and "/" not in cfg.voice.voice:
         fail(
             ("voice", "voice"),
@@ -499,13 +535,27 @@ def _validate(cfg: HallConfig, loader: _Loader) -> None:
         )
     if not 80 <= cfg.voice.rate <= 450 or not 1 <= cfg.voice.repeat <= 5 or not cfg.voice.player:
         fail(("voice",), "rate must be 80-450, repeat 1-5, player not empty")
-    if cfg.bills.source not in ("demo", "sync"):
-        fail(("bills", "source"), f"expected demo or sync, got {cfg.bills.source!r}")
-    _validate_sync(cfg, fail)
-    _validate_lobby(cfg, fail)
 
 
-def _validate_lobby(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> None:
+def _validate_auth(cfg: HallConfig, fail: Fail) -> None:
+    a = cfg.auth
+    if not 1 <= a.max_failures <= 20:
+        fail(("auth", "max_failures"), f"expected 1-20, got {a.max_failures}")
+    if not 1 <= a.lockout_min <= 1440:
+        fail(("auth", "lockout_min"), f"expected 1-1440, got {a.lockout_min}")
+
+
+def _is_pin_hash(value: str) -> bool:
+    from kiosk.hall.auth import BadPinHash, parse_pin_hash
+
+    try:
+        parse_pin_hash(value)
+    except BadPinHash:
+        return False
+    return True
+
+
+def _validate_lobby(cfg: HallConfig, fail: Fail) -> None:
     lobby = cfg.lobby
     if not 10 <= lobby.idle_timeout_s <= 600:
         fail(("lobby", "idle_timeout_s"), f"expected 10-600 seconds, got {lobby.idle_timeout_s}")
@@ -516,10 +566,10 @@ def _validate_lobby(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> No
             ("lobby", "orientation"),
             f"expected auto, portrait or landscape, got {lobby.orientation!r}",
         )
-    if lobby.admin_pin_hash and not PIN_HASH_RE.match(lobby.admin_pin_hash):
+    if lobby.admin_pin_hash and not _is_pin_hash(lobby.admin_pin_hash):
         fail(
             ("lobby", "admin_pin_hash"),
-            "not a PIN hash: make one with `kiosk ui --hash-pin` (never write the PIN itself)",
+            "not a PIN hash: make one with `kiosk config hash-pin` (never write the PIN itself)",
         )
     if not 1 <= lobby.admin_max_tries <= 20:
         fail(("lobby", "admin_max_tries"), f"expected 1-20, got {lobby.admin_max_tries}")
@@ -527,7 +577,7 @@ def _validate_lobby(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> No
         fail(("lobby", "admin_lockout_min"), f"expected 1-1440, got {lobby.admin_lockout_min}")
 
 
-def _validate_sync(cfg: HallConfig, fail: Callable[..., typing.NoReturn]) -> None:
+def _validate_sync(cfg: HallConfig, fail: Fail) -> None:
     s = cfg.sync
     if s.central_url and not re.match(r"^https?://[^/\s]+", s.central_url):
         fail(("sync", "central_url"), f"expected http(s)://host:port, got {s.central_url!r}")

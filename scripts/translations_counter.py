@@ -35,7 +35,7 @@ def ts_path(domain: str) -> Path:
 
 
 def lupdate(domain: str, ts: Path) -> None:
-    sources = sorted(str(p) for p in DOMAINS[domain][1].glob("*.py"))
+    sources = sorted(str(p) for p in DOMAINS[domain][1].rglob("*.py"))
     subprocess.run(
         [
             str(BIN / "pyside6-lupdate"),

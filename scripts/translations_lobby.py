@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/translations_lobby.py
 
-1. ``pyside6-lupdate`` collects every ``QCoreApplication.translate("Lobby", …)`` of
-   ``ui/lobby/`` into ``assets/translations/lobby_en.ts`` (Chinese source text; new strings
-   arrive as "unfinished", strings no longer used are dropped).
+1. ``pyside6-lupdate`` collects every ``QCoreApplication.translate("Lobby", …)`` under
+   ``ui/lobby/``, sub-packages included, into ``assets/translations/lobby_en.ts`` (Chinese
+   source text; new strings arrive as "unfinished", strings no longer used are dropped:
+   a module lupdate is not given loses its English).
 2. Translate the unfinished ones (Qt Linguist: ``.venv/bin/pyside6-linguist``, or by hand).
 3. Run this again: ``pyside6-lrelease`` compiles the ``.qm`` the kiosk loads.
 
@@ -25,7 +26,7 @@ QM = TS.with_suffix(".qm")
 
 
 def lupdate(ts: Path) -> None:
-    sources = sorted(str(p) for p in (ROOT / "ui" / "lobby").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "ui" / "lobby").rglob("*.py"))
     subprocess.run(
         [
             str(BIN / "pyside6-lupdate"),

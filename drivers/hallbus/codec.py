@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import struct
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from functools import partial
 from typing import ClassVar, Final
 
 from drivers.errors import ProtocolError
@@ -469,6 +471,72 @@ _EMPTY_MESSAGES: Final[dict[Command, type[Message]]] = {
 }
 
 
+def _decode_empty(message_type: type[Message], address: int, payload: bytes) -> Message:
+    _expect_length(message_type.command, payload, 0)
+    return message_type(address)
+
+
+def _decode_poll(address: int, payload: bytes) -> Message:
+    _expect_length(Command.POLL, payload, 1)
+    return Poll(address, payload[0])
+
+
+def _decode_show(address: int, payload: bytes) -> Message:
+    if len(payload) < 2:
+        raise _bad_payload(Command.SHOW, "needs mode and seconds", payload)
+    if payload[0] not in ShowMode._value2member_map_:
+        raise _bad_payload(Command.SHOW, f"unknown mode {payload[0]}", payload)
+    return Show(address, decode_text(payload[2:]), ShowMode(payload[0]), payload[1])
+
+
+def _decode_pad_state(address: int, payload: bytes) -> Message:
+    if len(payload) < 2:
+        raise _bad_payload(Command.PAD_STATE, "needs the waiting count", payload)
+    (waiting,) = struct.unpack(">H", payload[:2])
+    return PadState(address, waiting, decode_text(payload[2:], MAX_PAD_TICKET_BYTES))
+
+
+def _decode_eval_start(address: int, payload: bytes) -> Message:
+    return EvalStart(address, decode_text(payload))
+
+
+def _decode_events(address: int, payload: bytes) -> Message:
+    if not payload or len(payload) % EVENT_LEN:
+        raise _bad_payload(
+            Command.EVENTS, f"{len(payload)} bytes is not a whole number of events", payload
+        )
+    events = []
+    for offset in range(0, len(payload), EVENT_LEN):
+        seq, kind, arg = struct.unpack_from(">BBH", payload, offset)
+        if seq == 0:
+            raise _bad_payload(Command.EVENTS, "event seq 0", payload)
+        events.append(Event(seq, _known(EventKind, kind), arg))
+    return Events(address, tuple(events))
+
+
+def _decode_info(address: int, payload: bytes) -> Message:
+    _expect_length(Command.INFO, payload, 3)
+    return Info(address, _known(DeviceType, payload[0]), payload[1], payload[2])
+
+
+def _decode_nak(address: int, payload: bytes) -> Message:
+    _expect_length(Command.NAK, payload, 1)
+    return Nak(address, _known(NakCode, payload[0]))
+
+
+_PAYLOAD_DECODERS: Final[dict[Command, Callable[[int, bytes], Message]]] = {
+    **{cmd: partial(_decode_empty, message_type) for cmd, message_type in _EMPTY_MESSAGES.items()},
+    Command.POLL: _decode_poll,
+    Command.SHOW: _decode_show,
+    Command.PAD_STATE: _decode_pad_state,
+    Command.EVAL_START: _decode_eval_start,
+    Command.EVENTS: _decode_events,
+    Command.INFO: _decode_info,
+    Command.NAK: _decode_nak,
+}
+assert set(_PAYLOAD_DECODERS) == set(Command), "every command needs its payload decoder"
+
+
 def decode_message(address: int, command: int, payload: bytes) -> Message:
     """Typed message from a frame whose LEN, CRC and ETX were already checked.
 
@@ -479,44 +547,7 @@ def decode_message(address: int, command: int, payload: bytes) -> Message:
         raise FrameError(RejectReason.BAD_ADDRESS, f"address {address} out of 0..{MAX_ADDRESS}")
     if command not in Command._value2member_map_:
         raise FrameError(RejectReason.UNKNOWN_COMMAND, f"unknown command 0x{command:02X}")
-    cmd = Command(command)
-    if cmd in _EMPTY_MESSAGES:
-        _expect_length(cmd, payload, 0)
-        return _EMPTY_MESSAGES[cmd](address)
-    if cmd is Command.POLL:
-        _expect_length(cmd, payload, 1)
-        return Poll(address, payload[0])
-    if cmd is Command.SHOW:
-        if len(payload) < 2:
-            raise _bad_payload(cmd, "needs mode and seconds", payload)
-        if payload[0] not in ShowMode._value2member_map_:
-            raise _bad_payload(cmd, f"unknown mode {payload[0]}", payload)
-        return Show(address, decode_text(payload[2:]), ShowMode(payload[0]), payload[1])
-    if cmd is Command.PAD_STATE:
-        if len(payload) < 2:
-            raise _bad_payload(cmd, "needs the waiting count", payload)
-        (waiting,) = struct.unpack(">H", payload[:2])
-        return PadState(address, waiting, decode_text(payload[2:], MAX_PAD_TICKET_BYTES))
-    if cmd is Command.EVAL_START:
-        return EvalStart(address, decode_text(payload))
-    if cmd is Command.EVENTS:
-        if not payload or len(payload) % EVENT_LEN:
-            raise _bad_payload(
-                cmd, f"{len(payload)} bytes is not a whole number of events", payload
-            )
-        events = []
-        for offset in range(0, len(payload), EVENT_LEN):
-            seq, kind, arg = struct.unpack_from(">BBH", payload, offset)
-            if seq == 0:
-                raise _bad_payload(cmd, "event seq 0", payload)
-            events.append(Event(seq, _known(EventKind, kind), arg))
-        return Events(address, tuple(events))
-    if cmd is Command.INFO:
-        _expect_length(cmd, payload, 3)
-        return Info(address, _known(DeviceType, payload[0]), payload[1], payload[2])
-    # Command.NAK is the only one left.
-    _expect_length(cmd, payload, 1)
-    return Nak(address, _known(NakCode, payload[0]))
+    return _PAYLOAD_DECODERS[Command(command)](address, payload)
 
 
 def decode(frame: bytes) -> Message:
@@ -591,45 +622,61 @@ class FrameParser:
     def feed(self, data: bytes | bytearray) -> list[Message | Rejected]:
         self._buffer += data
         out: list[Message | Rejected] = []
-        buf = self._buffer
-        while buf:
-            start = buf.find(STX)
-            if start < 0:
-                self.noise_bytes += len(buf)
-                buf.clear()
-                break
-            if start:
-                self.noise_bytes += start
-                del buf[:start]
-            if len(buf) < HEADER_LEN:
-                break
-            length = buf[3]
-            if length > MAX_PAYLOAD:
-                out.append(self._reject(RejectReason.BAD_LENGTH, f"LEN {length}"))
-                del buf[0]
-                continue
-            total = HEADER_LEN + length + TRAILER_LEN
-            if len(buf) < total:
-                break
-            end = HEADER_LEN + length
-            if crc16_modbus(memoryview(buf)[1:end]) != buf[end] | buf[end + 1] << 8:
-                out.append(self._reject(RejectReason.BAD_CRC))
-                del buf[0]
-                continue
-            if buf[end + 2] != ETX:
-                out.append(self._reject(RejectReason.MISSING_ETX))
-                del buf[0]
-                continue
-            address, command, payload = buf[1], buf[2], bytes(buf[HEADER_LEN:end])
-            try:
-                message = decode_message(address, command, payload)
-            except FrameError as exc:
-                out.append(self._reject(exc.reason, exc.message))
-            else:
-                self.accepted += 1
-                out.append(message)
-            del buf[:total]
+        while self._buffer and self._take_from_head(out):
+            pass
         return out
+
+    def _take_from_head(self, out: list[Message | Rejected]) -> bool:
+        """Consume what starts the buffer: noise up to STX, then one refused byte or one
+        whole frame. False when more bytes are needed before anything can be decided."""
+        buf = self._buffer
+        start = buf.find(STX)
+        if start < 0:
+            self.noise_bytes += len(buf)
+            buf.clear()
+            return False
+        if start:
+            self.noise_bytes += start
+            del buf[:start]
+        if len(buf) < HEADER_LEN:
+            return False
+        length = buf[3]
+        if length > MAX_PAYLOAD:
+            out.append(self._reject(RejectReason.BAD_LENGTH, f"LEN {length}"))
+            del buf[0]
+            return True
+        total = HEADER_LEN + length + TRAILER_LEN
+        if len(buf) < total:
+            return False
+        broken = self._framing_error(length)
+        if broken is not None:
+            out.append(self._reject(broken))
+            del buf[0]
+            return True
+        out.append(self._decode_head(length))
+        del buf[:total]
+        return True
+
+    def _framing_error(self, length: int) -> RejectReason | None:
+        """Why the complete frame at the head is not one (CRC, ETX), or None."""
+        buf = self._buffer
+        end = HEADER_LEN + length
+        if crc16_modbus(memoryview(buf)[1:end]) != buf[end] | buf[end + 1] << 8:
+            return RejectReason.BAD_CRC
+        if buf[end + 2] != ETX:
+            return RejectReason.MISSING_ETX
+        return None
+
+    def _decode_head(self, length: int) -> Message | Rejected:
+        """The well-formed frame at the head as a message, or refused on its content."""
+        buf = self._buffer
+        payload = bytes(buf[HEADER_LEN : HEADER_LEN + length])
+        try:
+            message = decode_message(buf[1], buf[2], payload)
+        except FrameError as exc:
+            return self._reject(exc.reason, exc.message)
+        self.accepted += 1
+        return message
 
     def flush(self) -> list[Message | Rejected]:
         """The line went quiet: what is held back can no longer grow into a frame.

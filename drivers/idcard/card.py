@@ -265,35 +265,33 @@ def card_type_of(block: bytes) -> CardType | None:
         return None
 
 
-def decode_text_block(block: bytes) -> IdCard:
-    """Decode and verify the 256-byte text block.
-
-    Raises :class:`UnsupportedCardType` for other card types and a :class:`CardReadError`
-    subclass for anything that is not a consistent resident ID card.
-    """
-    if len(block) != TEXT_SIZE:
-        raise InvalidCardField(f"text block is {len(block)} bytes, not {TEXT_SIZE}")
+def _require_resident(block: bytes) -> None:
     card_type = card_type_of(block)
     if card_type is not CardType.RESIDENT:
         flag = block[CARD_TYPE_OFFSET : CARD_TYPE_OFFSET + 2].decode("utf-16-le", "replace")
         raise UnsupportedCardType(card_type, flag)
-    fields = {name: _field(block, name) for name in TEXT_FIELDS if name != "reserved"}
+
+
+def _check_text_fields(fields: dict[str, str]) -> None:
+    """The fields that must be there and the coded ones (sex, nation)."""
     for name in ("name", "address", "authority"):
         if not fields[name]:
             raise InvalidCardField(f"{name} is empty")
-    sex_code = fields["sex"]
-    if sex_code not in ("0", "1", "2", "9"):
+    if fields["sex"] not in ("0", "1", "2", "9"):
         raise InvalidCardField("sex code is not 0, 1, 2 or 9")
     if fields["nation"] not in NATIONS:
         raise InvalidCardField("nation code is not in GB/T 3304")
-    id_number = fields["id_number"]
+
+
+def _check_id_number(id_number: str) -> None:
     if not _ID_PATTERN.fullmatch(id_number):
         raise InvalidIdNumber("ID number is not 17 digits and a check character")
     if id_check_digit(id_number[:17]) != id_number[17]:
         raise InvalidIdNumber("ID number fails its GB 11643 check digit")
-    birth_date = _date(fields["birth"], "birth date")
-    if id_number[6:14] != fields["birth"]:
-        raise BirthDateMismatch("birth date differs from the one in the ID number")
+
+
+def _validity(fields: dict[str, str], birth_date: date) -> tuple[date, date | None]:
+    """The card's first and last valid days (None: 长期), consistent with the birth date."""
     valid_from = _date(fields["valid_from"], "valid-from date")
     valid_to = (
         None if fields["valid_to"] == LONG_TERM else _date(fields["valid_to"], "valid-to date")
@@ -302,9 +300,29 @@ def decode_text_block(block: bytes) -> IdCard:
         raise InvalidCardDate("card issued before its holder was born")
     if valid_to is not None and valid_to <= valid_from:
         raise InvalidCardDate("card expires before it was issued")
+    return valid_from, valid_to
+
+
+def decode_text_block(block: bytes) -> IdCard:
+    """Decode and verify the 256-byte text block.
+
+    Raises :class:`UnsupportedCardType` for other card types and a :class:`CardReadError`
+    subclass for anything that is not a consistent resident ID card.
+    """
+    if len(block) != TEXT_SIZE:
+        raise InvalidCardField(f"text block is {len(block)} bytes, not {TEXT_SIZE}")
+    _require_resident(block)
+    fields = {name: _field(block, name) for name in TEXT_FIELDS if name != "reserved"}
+    _check_text_fields(fields)
+    id_number = fields["id_number"]
+    _check_id_number(id_number)
+    birth_date = _date(fields["birth"], "birth date")
+    if id_number[6:14] != fields["birth"]:
+        raise BirthDateMismatch("birth date differs from the one in the ID number")
+    valid_from, valid_to = _validity(fields, birth_date)
     return IdCard(
         name=fields["name"],
-        sex=Sex(int(sex_code)),
+        sex=Sex(int(fields["sex"])),
         nation_code=fields["nation"],
         birth_date=birth_date,
         address=fields["address"],

@@ -117,10 +117,18 @@ class _Renderer:
     def render(self, request: dict[str, Any]) -> dict[str, Any]:
         text = str(request["text"])
         path = Path(request["path"])
-        voice = str(request["voice"])
         if os.environ.get(HANG_ENV) == text:
             _hang(self._engine)
         self._errors.clear()
+        self._apply_settings(request)
+        outcome = self._synthesise_retrying(text, path)
+        if outcome == "timeout":
+            return {"ok": False, "error": "espeak-ng never finished the utterance"}
+        if outcome == "cancelled":
+            return {"ok": False, "error": "pyttsx3 cancelled the utterance twice"}
+        return self._rendered(str(request["voice"]), path)
+
+    def _apply_settings(self, request: dict[str, Any]) -> None:
         # Properties are queued commands in pyttsx3: they apply inside the next runAndWait,
         # so the effective voice can only be checked after it.
         for name in ("voice", "rate", "volume"):
@@ -128,15 +136,17 @@ class _Renderer:
             if self._settings.get(name) != value:
                 self._engine.setProperty(name, value)
                 self._settings[name] = value
+
+    def _synthesise_retrying(self, text: str, path: Path) -> str:
         for attempt in (1, 2):
             outcome = self._synthesise(text, path)
             if outcome != "cancelled":
                 break
             log_stderr(f"utterance cancelled by pyttsx3 (attempt {attempt}); retrying")
-        if outcome == "timeout":
-            return {"ok": False, "error": "espeak-ng never finished the utterance"}
-        if outcome == "cancelled":
-            return {"ok": False, "error": "pyttsx3 cancelled the utterance twice"}
+        return outcome
+
+    def _rendered(self, voice: str, path: Path) -> dict[str, Any]:
+        """The answer for an utterance that ran: the voice asked for, no error, audio."""
         actual = str(self._engine.getProperty("voice") or "")
         reported = f" (pyttsx3: {self._errors[0]})" if self._errors else ""
         if actual.lower() != voice.lower():

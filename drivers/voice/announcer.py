@@ -95,34 +95,46 @@ class VoiceConfig:
     max_pending: int = 50
 
     def __post_init__(self) -> None:
-        def bad(key: str, why: str) -> ValueError:
-            return ValueError(f"voice.{key}: {why}")
+        self._check_speech()
+        self._check_limits()
+        self._check_voice_ids()
 
+    def _check_speech(self) -> None:
+        """How the announcements sound and are played."""
         if not 80 <= self.rate <= 450:
-            raise bad("rate", f"{self.rate} is outside 80..450 words per minute")
+            raise _bad_setting("rate", f"{self.rate} is outside 80..450 words per minute")
         if not 0.0 < self.volume <= 2.0:
-            raise bad("volume", f"{self.volume} is outside (0, 2]")
+            raise _bad_setting("volume", f"{self.volume} is outside (0, 2]")
         if not 1 <= self.repeat <= 5:
-            raise bad("repeat", f"{self.repeat} is outside 1..5")
+            raise _bad_setting("repeat", f"{self.repeat} is outside 1..5")
         if not self.player:
-            raise bad("player", "the player command is empty")
+            raise _bad_setting("player", "the player command is empty")
         if not 0.0 <= self.gap_s <= 5.0:
-            raise bad("gap_s", f"{self.gap_s} is outside 0..5 s")
+            raise _bad_setting("gap_s", f"{self.gap_s} is outside 0..5 s")
         if self.backend not in ("pyttsx3", "espeak-ng"):
-            raise bad("backend", f"{self.backend!r} is not pyttsx3 or espeak-ng")
+            raise _bad_setting("backend", f"{self.backend!r} is not pyttsx3 or espeak-ng")
+
+    def _check_limits(self) -> None:
+        """Timeouts, the cache and the queue of pending announcements."""
         for key in ("render_timeout_s", "start_timeout_s", "playback_margin_s"):
             if getattr(self, key) <= 0:
-                raise bad(key, "must be positive")
+                raise _bad_setting(key, "must be positive")
         if self.cache_max_files < 4:
-            raise bad("cache_max_files", "must be at least 4")
+            raise _bad_setting("cache_max_files", "must be at least 4")
         if self.max_pending < 1:
-            raise bad("max_pending", "must be at least 1")
+            raise _bad_setting("max_pending", "must be at least 1")
+
+    def _check_voice_ids(self) -> None:
         for key in ("voice", "english_voice"):
             value = getattr(self, key)
             if value is not None and "/" not in value:
-                raise bad(
+                raise _bad_setting(
                     key, f"{value!r} is not a full espeak-ng voice id (e.g. sit/cmn-latn-pinyin)"
                 )
+
+
+def _bad_setting(key: str, why: str) -> ValueError:
+    return ValueError(f"voice.{key}: {why}")
 
 
 class AnnouncementKind(enum.Enum):
@@ -625,36 +637,13 @@ class Announcer:
         return player
 
     def _play(self, announcement: Announcement) -> AnnouncementResult:
-        started_at: float | None = None
-        chime_player: _Player | None = None
-        if announcement.chime and self._chime_path is not None and self._chime_pcm is not None:
-            chime_player = self._launch(self._chime_path, self._chime_pcm.seconds)
-            if chime_player.proc is not None:
-                started_at = time.monotonic()
-                self._emit_started(announcement)
-
-        body: Path | None = None
-        render_error: str | None = None
-        try:
-            body = self.render_body(announcement)
-        except DeviceError as exc:
-            render_error = exc.message
-        except (OSError, ValueError) as exc:
-            render_error = f"rendering failed: {exc}"
-
+        """The chime plays while the sentence renders; then the sentence."""
+        chime_player, started_at = self._start_chime(announcement)
+        body, render_error = self._render(announcement)
         if chime_player is not None:
-            problem = chime_player.wait()
-            self._player = None
-            if problem is not None:
-                self._set_fault(FAULT_PLAYBACK, f"cannot play sound: {problem}")
-                if render_error is not None:
-                    self._set_fault(FAULT_SYNTHESIS, render_error)
-                else:
-                    self._clear_fault(FAULT_SYNTHESIS)
-                return AnnouncementResult(
-                    Outcome.PLAYBACK_FAILED, started_at, None, time.monotonic(), problem
-                )
-
+            failed = self._finish_chime(chime_player, render_error, started_at)
+            if failed is not None:
+                return failed
         if render_error is not None or body is None:
             message = render_error or "no audio"
             self._set_fault(FAULT_SYNTHESIS, message)
@@ -662,11 +651,53 @@ class Announcer:
                 Outcome.RENDER_FAILED, started_at, None, time.monotonic(), message
             )
         self._clear_fault(FAULT_SYNTHESIS)
-
         if self._abort:
             return AnnouncementResult(
                 Outcome.CANCELLED, started_at, None, time.monotonic(), "stopped"
             )
+        return self._play_body(announcement, body, started_at)
+
+    def _start_chime(self, announcement: Announcement) -> tuple[_Player | None, float | None]:
+        """The chime's player (None: no chime) and when sound started (None: not yet)."""
+        path, pcm = self._chime_path, self._chime_pcm
+        if not announcement.chime or path is None or pcm is None:
+            return None, None
+        chime_player = self._launch(path, pcm.seconds)
+        if chime_player.proc is None:
+            return chime_player, None
+        started_at = time.monotonic()
+        self._emit_started(announcement)
+        return chime_player, started_at
+
+    def _render(self, announcement: Announcement) -> tuple[Path | None, str | None]:
+        """The sentence's WAV, or why there is none."""
+        try:
+            return self.render_body(announcement), None
+        except DeviceError as exc:
+            return None, exc.message
+        except (OSError, ValueError) as exc:
+            return None, f"rendering failed: {exc}"
+
+    def _finish_chime(
+        self, chime_player: _Player, render_error: str | None, started_at: float | None
+    ) -> AnnouncementResult | None:
+        """Wait for the chime to end; the failed result when it could not play."""
+        problem = chime_player.wait()
+        self._player = None
+        if problem is None:
+            return None
+        self._set_fault(FAULT_PLAYBACK, f"cannot play sound: {problem}")
+        if render_error is not None:
+            self._set_fault(FAULT_SYNTHESIS, render_error)
+        else:
+            self._clear_fault(FAULT_SYNTHESIS)
+        return AnnouncementResult(
+            Outcome.PLAYBACK_FAILED, started_at, None, time.monotonic(), problem
+        )
+
+    def _play_body(
+        self, announcement: Announcement, body: Path, started_at: float | None
+    ) -> AnnouncementResult:
         try:
             seconds = wav_seconds(body)
         except (OSError, WavFormatError) as exc:

@@ -79,26 +79,21 @@ def measure_voice_latency(
     try:
         announcer.ensure_ready()  # the worker starts with the hall daemon, not on a call
         announcer.start()
-        numbers = [f"A{i % 10:03d}" for i in range(n)] if cache == "warm" else None
-        if numbers is not None:
-            for number in sorted(set(numbers)):
-                announcer.announce_call(number, 3)
-            if not announcer.wait_idle(timeout_s):
-                raise TimeoutError("the voice did not finish the warm-up calls")
+        if cache == "warm":
+            numbers = [f"A{i % 10:03d}" for i in range(n)]
+            _warm_up(announcer, numbers, timeout_s)
             started.clear()
             speech.clear()
+        else:
+            numbers = [f"B{i % 1000:03d}" for i in range(n)]
         seqs = []
-        for i in range(n):
+        for i, number in enumerate(numbers):
             if cache == "cold":
                 announcer.cache.clear()
-            done.clear()
-            number = numbers[i] if numbers is not None else f"B{i % 1000:03d}"
-            announcement = announcer.announce_call(number, 1 + i % 12)
-            if announcement is None:
-                raise RuntimeError("the voice is disabled in this configuration")
-            seqs.append(announcement.seq)
-            if not done.wait(timeout_s) or not announcer.wait_idle(timeout_s):
+            seq = _timed_call(announcer, number, 1 + i % 12, done, timeout_s)
+            if seq is None:
                 raise TimeoutError(f"call {i + 1} of {n} did not finish")
+            seqs.append(seq)
     finally:
         announcer.stop()
     return VoiceLatencies(
@@ -106,6 +101,28 @@ def measure_voice_latency(
         [started[s] for s in seqs if s in started],
         [speech[s] for s in seqs if s in speech],
     )
+
+
+def _warm_up(announcer: Announcer, numbers: list[str], timeout_s: float) -> None:
+    """Every sentence of the run rendered once, so the timed calls find them cached."""
+    for number in sorted(set(numbers)):
+        announcer.announce_call(number, 3)
+    if not announcer.wait_idle(timeout_s):
+        raise TimeoutError("the voice did not finish the warm-up calls")
+
+
+def _timed_call(
+    announcer: Announcer, number: str, counter: int, done: threading.Event, timeout_s: float
+) -> int | None:
+    """Announce one call and wait until it was played; its sequence number, or None when it
+    did not finish within ``timeout_s``."""
+    done.clear()
+    announcement = announcer.announce_call(number, counter)
+    if announcement is None:
+        raise RuntimeError("the voice is disabled in this configuration")
+    if not done.wait(timeout_s) or not announcer.wait_idle(timeout_s):
+        return None
+    return announcement.seq
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,6 +87,12 @@ def parse_central_config(text: str, source: str = "<central config>") -> Central
             source, "", int(m.group(1)) if m else None, f"not valid TOML: {exc}"
         ) from exc
     cfg: CentralConfig = loader.build(CentralConfig, data, ())
+    _validate_central(cfg, loader)
+    _validate_halls(cfg, loader)
+    return dataclasses.replace(cfg, source=source)
+
+
+def _validate_central(cfg: CentralConfig, loader: _Loader) -> None:
     c = cfg.central
     if not 0 <= c.port < 65536:
         loader.fail(("central", "port"), f"expected 0-65535, got {c.port}")
@@ -103,6 +109,10 @@ def parse_central_config(text: str, source: str = "<central config>") -> Central
         loader.fail(("central",), "tls_cert and tls_key go together")
     if c.admin_key_sha256 and not _HEX64.match(c.admin_key_sha256):
         loader.fail(("central", "admin_key_sha256"), "expected 64 lowercase hex digits")
+
+
+def _validate_halls(cfg: CentralConfig, loader: _Loader) -> None:
+    c = cfg.central
     ids: set[str] = set()
     hashes: set[str] = set()
     for i, h in enumerate(cfg.halls):
@@ -119,7 +129,6 @@ def parse_central_config(text: str, source: str = "<central config>") -> Central
         if h.key_sha256 in hashes or h.key_sha256 == c.admin_key_sha256:
             loader.fail(("halls", i, "key_sha256"), "every hall needs its own key")
         hashes.add(h.key_sha256)
-    return dataclasses.replace(cfg, source=source)
 
 
 def load_central_config(path: str | Path) -> CentralConfig:

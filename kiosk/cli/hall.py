@@ -48,7 +48,7 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     try:
         day = date.fromisoformat(args.date) if args.date else SystemClock(cfg.tz).now().date()
         hall = Hall(cfg, store, SystemClock(cfg.tz))
-        rows = hall.tickets_of_day(day)
+        rows = [r.to_dict() for r in hall.tickets_of_day(day)]
     finally:
         store.close()
     print(f"{day.isoformat()}  {cfg.hall.name}  {len(rows)} 张号票 tickets")
@@ -107,7 +107,7 @@ def cmd_close_day(args: argparse.Namespace) -> int:
 
         store = EventStore(cfg.data_path() / STORE_FILE)
         try:
-            result = Hall(cfg, store, SystemClock(cfg.tz)).close_day()
+            result = Hall(cfg, store, SystemClock(cfg.tz)).close_day().to_dict()
         except QueueError as exc:
             print(exc.message, file=sys.stderr)
             return 1

@@ -30,7 +30,7 @@ import httpx
 
 from kiosk.client import api_client
 from kiosk.clock import ScaledClock
-from kiosk.config import load_config
+from kiosk.config import HallConfig, load_config
 from kiosk.demo.simhall import SimulatedDevices
 from kiosk.hall.root import HallApp
 from kiosk.hall.service import Hall
@@ -157,56 +157,63 @@ class Simulation:
                     self.devices.rate(number, rng.choice(list(Score)[1:]))
 
     def counter(self, number: int) -> None:
+        """A counter whose staff use the soft caller's buttons (the LAN API)."""
         rng = random.Random(self.rng.random() + number)
         with self.client(f"counter{number}") as http:
             while not self.stop.is_set():
-                r = http.post(f"/counters/{number}/call-next", json={"staff": f"10{number:02d}"})
-                if r.status_code == 204:
-                    if self.clock.now() >= self.close_at:
-                        return
-                    if not self.sim_sleep(30):
-                        return
-                    continue
-                if r.status_code != 200:
-                    self.stats.failures.append(r.text)
-                    if not self.sim_sleep(30):
-                        return
-                    continue
-                t = r.json()
-                self._record_call(t, number)
-                # The customer walks up; sometimes they do not come.
-                if rng.random() < 0.06:
-                    if not self.sim_sleep(60):
-                        return
-                    http.post(f"/counters/{number}/recall")
-                    if not self.sim_sleep(60):
-                        return
-                    http.post(f"/counters/{number}/no-show")
-                    continue
-                if not self.sim_sleep(rng.uniform(20, 50)):
+                go_on, called = self._call_next(http, number)
+                if not go_on:
                     return
-                http.post(f"/counters/{number}/start", json={"staff": f"10{number:02d}"})
-                mean = SERVICE_MIN[t["service"]] * 60
-                if not self.sim_sleep(rng.lognormvariate(math.log(mean), 0.45)):
+                if called is not None and not self._serve(http, rng, number, called):
                     return
-                if rng.random() < 0.04:
-                    target = rng.choice([s for s in MIX if s != t["service"]])
-                    http.post(
-                        f"/counters/{number}/transfer",
-                        json={"service": target, "reason": "需转其他业务"},
-                    )
-                    continue
-                http.post(f"/counters/{number}/done")
-                if rng.random() < 0.7:
-                    http.post(
-                        "/evaluations",
-                        json={"ticket": t["id"], "score": rng.choice([1, 1, 1, 2, 2, 3, 4])},
-                    )
-                if rng.random() < 0.05:
-                    http.post(f"/counters/{number}/pause")
-                    if not self.sim_sleep(rng.uniform(300, 900)):
-                        return
-                    http.post(f"/counters/{number}/resume")
+
+    def _call_next(self, http: httpx.Client, number: int) -> tuple[bool, dict[str, Any] | None]:
+        """(go on?, the called ticket or None when nobody came up and it waited a while)."""
+        r = http.post(f"/counters/{number}/call-next", json={"staff": f"10{number:02d}"})
+        if r.status_code == 200:
+            t: dict[str, Any] = r.json()
+            self._record_call(t, number)
+            return True, t
+        if r.status_code == 204 and self.clock.now() >= self.close_at:
+            return False, None  # the day is over and nobody waits
+        if r.status_code != 204:
+            self.stats.failures.append(r.text)
+        return self.sim_sleep(30), None
+
+    def _serve(
+        self, http: httpx.Client, rng: random.Random, number: int, t: dict[str, Any]
+    ) -> bool:
+        """One customer at the counter, from the walk-up to the rating; False: stop."""
+        if rng.random() < 0.06:  # the customer does not come
+            if not self.sim_sleep(60):
+                return False
+            http.post(f"/counters/{number}/recall")
+            if not self.sim_sleep(60):
+                return False
+            http.post(f"/counters/{number}/no-show")
+            return True
+        if not self.sim_sleep(rng.uniform(20, 50)):
+            return False
+        http.post(f"/counters/{number}/start", json={"staff": f"10{number:02d}"})
+        mean = SERVICE_MIN[t["service"]] * 60
+        if not self.sim_sleep(rng.lognormvariate(math.log(mean), 0.45)):
+            return False
+        if rng.random() < 0.04:
+            target = rng.choice([s for s in MIX if s != t["service"]])
+            http.post(
+                f"/counters/{number}/transfer", json={"service": target, "reason": "需转其他业务"}
+            )
+            return True
+        http.post(f"/counters/{number}/done")
+        if rng.random() < 0.7:
+            score = rng.choice([1, 1, 1, 2, 2, 3, 4])
+            http.post("/evaluations", json={"ticket": t["id"], "score": score})
+        if rng.random() < 0.05:
+            http.post(f"/counters/{number}/pause")
+            if not self.sim_sleep(rng.uniform(300, 900)):
+                return False
+            http.post(f"/counters/{number}/resume")
+        return True
 
     def _record_call(self, t: dict[str, Any], counter: int) -> None:
         with self.stats.lock:
@@ -220,7 +227,7 @@ class Simulation:
 
 
 def render(hall: Hall, sim: Simulation, clock: ScaledClock, tty: bool) -> str:
-    view = hall.queue_view()
+    view = hall.queue_view().to_dict()
     now = clock.now()
     lines = [
         f"{hall.config.hall.name}   {now:%Y-%m-%d %H:%M:%S}   (×{clock.speed:g})   "
@@ -283,20 +290,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"cannot start the demo hall: {exc} (try --port 0)", file=sys.stderr)
         return 1
     assert app.hall is not None
-    print(f"演示营业厅 demo hall: {cfg.hall.name}")
-    print(f"LAN API  {app.base_url}/api/v1   OpenAPI {app.base_url}/openapi.json")
-    print("Demo tokens (Authorization: Bearer …):")
-    for tok in cfg.tokens:
-        who = f"{tok.role} {tok.counter}" if tok.role == "counter" else tok.role
-        print(f"  {who:<10} {tok.token}")
-    print(f"Demo bill accounts: 3100000001 … 3100000200    store: {data_dir / 'hall.db'}")
-    sync.start_daemon(cfg, app.base_url)
-    assert sync.server is not None
-    print(f"Central  {sync.server.base_url}/central/v1 (demo customers, notices; sync daemon on)")
-    print(
-        f"Simulated devices on ptys in {data_dir / 'dev'}: printer, ID-card reader, hall bus "
-        f"(a pad + screen and an evaluator per counter; counter 1 works by its pad)"
-    )
+    _print_banner(app, cfg, data_dir, sync)
     # The hall display and a soft caller as windows beside the terminal (issue 5).
     ui_windows = _start_ui_windows(args, conf, app.base_url) if _windows_wanted(args) else []
     ui_windows += _start_lobby_window(conf, app.base_url) if _windows_wanted(args) else []
@@ -315,19 +309,9 @@ def run_demo(args: argparse.Namespace) -> int:
     ]
     for t in threads:
         t.start()
-    tty = sys.stdout.isatty()
-    began = time.monotonic()
     code = 0
     try:
-        time.sleep(1.0)
-        while True:
-            print(render(app.hall, sim, clock, tty), flush=True)
-            if args.duration and time.monotonic() - began >= args.duration:
-                break
-            if not any(t.is_alive() for t in threads):
-                break
-            if sim.stop.wait(0.5 if tty else 5.0):
-                break
+        _show_until_done(app.hall, sim, clock, threads, args.duration)
     except KeyboardInterrupt:
         code = 130
     finally:
@@ -335,7 +319,7 @@ def run_demo(args: argparse.Namespace) -> int:
         sim.stop.set()
         for t in threads:
             t.join(timeout=5)
-        summary = app.hall.close_day()
+        summary = app.hall.close_day().to_dict()
         report = _summary(app, sim, summary)
         app.stop()
         devices.stop()
@@ -345,6 +329,45 @@ def run_demo(args: argparse.Namespace) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     print(report)
     return code
+
+
+def _print_banner(app: HallApp, cfg: HallConfig, data_dir: Path, sync: Any) -> None:
+    """The demo's addresses and tokens; starts the sync daemon, which needs the API's URL."""
+    print(f"演示营业厅 demo hall: {cfg.hall.name}")
+    print(f"LAN API  {app.base_url}/api/v1   OpenAPI {app.base_url}/openapi.json")
+    print("Demo tokens (Authorization: Bearer …):")
+    for tok in cfg.tokens:
+        who = f"{tok.role} {tok.counter}" if tok.role == "counter" else tok.role
+        print(f"  {who:<10} {tok.token}")
+    print(f"Demo bill accounts: 3100000001 … 3100000200    store: {data_dir / 'hall.db'}")
+    sync.start_daemon(cfg, app.base_url)
+    assert sync.server is not None
+    print(f"Central  {sync.server.base_url}/central/v1 (demo customers, notices; sync daemon on)")
+    print(
+        f"Simulated devices on ptys in {data_dir / 'dev'}: printer, ID-card reader, hall bus "
+        f"(a pad + screen and an evaluator per counter; counter 1 works by its pad)"
+    )
+
+
+def _show_until_done(
+    hall: Hall,
+    sim: Simulation,
+    clock: ScaledClock,
+    threads: list[threading.Thread],
+    duration: float,
+) -> None:
+    """The live queue in the terminal until the simulated day ends or ``duration`` passes."""
+    tty = sys.stdout.isatty()
+    began = time.monotonic()
+    time.sleep(1.0)
+    while True:
+        print(render(hall, sim, clock, tty), flush=True)
+        if duration and time.monotonic() - began >= duration:
+            return
+        if not any(t.is_alive() for t in threads):
+            return
+        if sim.stop.wait(0.5 if tty else 5.0):
+            return
 
 
 SOFT_CALLER_COUNTER = 4
@@ -394,10 +417,8 @@ def _stop_ui_windows(procs: list[Any]) -> None:
 
 
 def _summary(app: HallApp, sim: Simulation, closed: dict[str, Any]) -> str:
-    from kiosk.hall.reports import daily_report
-
-    assert app.hall is not None and app.store is not None
-    rep = daily_report(app.store, app.hall.rules, app.hall.clock.now().date())
+    assert app.hall is not None
+    rep = app.hall.daily_report()
     errs = sorted(abs(e) for e in sim.stats.errors_s)
     lines = [
         "",

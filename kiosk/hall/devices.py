@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from kiosk.config import HallConfig
 from kiosk.hall.bus import Published
 from kiosk.hall.service import Hall
+from kiosk.hall.views import TicketView
 from kiosk.queue import QueueError
 from kiosk.queue import events as ev
 
@@ -162,21 +163,21 @@ class HallDevices:
         elif str(status.paper.value) == "ok":
             self._recovered("printer-paper")
 
-    def ticket_content(self, view: dict[str, Any]) -> Any:
+    def ticket_content(self, view: TicketView) -> Any:
         from datetime import datetime
 
         from drivers.printer import TicketContent
 
-        est = view["estimated_wait_s"]
+        est = view.estimated_wait_s
         return TicketContent(
             hall_name=self.config.hall.name,
-            service_name=view["service_name"],
-            number=view["number"],
-            ahead=view["ahead"] or 0,
+            service_name=view.service_name,
+            number=view.number,
+            ahead=view.ahead or 0,
             estimated_wait_min=None if est is None else max(1, round(est / 60)) if est else 0,
-            counters_text="、".join(str(c) for c in view["counters"]) + "号窗口",
-            qr_payload=f"{self.config.hall.id}/{view['id']}",
-            issued_at=datetime.fromisoformat(view["issued_at"]),
+            counters_text="、".join(str(c) for c in view.counters) + "号窗口",
+            qr_payload=f"{self.config.hall.id}/{view.id}",
+            issued_at=datetime.fromisoformat(view.issued_at),
             paper_width=80 if self.config.printer.paper_width == 80 else 58,
         )
 
@@ -302,50 +303,47 @@ class HallDevices:
             )
         )
 
-    def _on_key(self, counter: int, address: int, event: Any) -> None:
-        """A caller-pad key: the same operation the soft caller's button makes."""
-        from drivers.hallbus.codec import EventKind, TransferTarget
+    # A caller-pad key → the hall operation the soft caller's button makes.
+    _PAD_ACTIONS: ClassVar[dict[str, str]] = {
+        "RECALL": "recall",
+        "NO_SHOW": "no-show",
+        "START": "start",
+        "DONE": "done",
+        "EVALUATE": "evaluate",
+        "PAUSE_TOGGLE": "pause-toggle",
+    }
 
-        hall = self.hall
+    def _on_key(self, counter: int, address: int, event: Any) -> None:
+        """A caller-pad key: the same operation the soft caller's button makes. A refusal
+        (paused counter, nothing to finish) is logged and changes nothing."""
+        from drivers.hallbus.codec import EventKind
+
+        kind = event.kind
         try:
-            kind = event.kind
             if kind == EventKind.CALL_NEXT:
-                hall.call_next(counter)
-            elif kind == EventKind.RECALL:
-                hall.counter_action(counter, "recall")
-            elif kind == EventKind.NO_SHOW:
-                hall.counter_action(counter, "no-show")
-            elif kind == EventKind.START:
-                hall.counter_action(counter, "start")
-            elif kind == EventKind.DONE:
-                hall.counter_action(counter, "done")
-            elif kind == EventKind.EVALUATE:
-                hall.counter_action(counter, "evaluate")
-            elif kind == EventKind.PAUSE_TOGGLE:
-                paused = hall.queue.counters[counter].paused
-                hall.counter_action(counter, "resume" if paused else "pause")
+                self.hall.call_next(counter)
             elif kind == EventKind.TRANSFER:
-                target = event.transfer
-                if target is None:
-                    log.info("pad %d: a transfer with an unreadable target, ignored", address)
-                elif target.target == TransferTarget.SERVICE:
-                    # Services are numbered from 1 in the order of the config file.
-                    if not 1 <= target.number <= len(self._services):
-                        log.info(
-                            "pad %d: transfer to service #%d, no such service",
-                            address,
-                            target.number,
-                        )
-                        return
-                    hall.counter_action(
-                        counter, "transfer", to_service=self._services[target.number - 1]
-                    )
-                else:
-                    hall.counter_action(counter, "transfer", to_counter=target.number)
+                self._on_transfer_key(counter, address, event.transfer)
+            elif kind.name in self._PAD_ACTIONS:
+                self.hall.counter_action(counter, self._PAD_ACTIONS[kind.name])
             else:
                 log.info("pad %d sent key kind %s, not a pad key", address, kind)
         except QueueError as exc:
             log.info("pad %d of counter %d: %s", address, counter, exc.message)
+
+    def _on_transfer_key(self, counter: int, address: int, target: Any) -> None:
+        from drivers.hallbus.codec import TransferTarget
+
+        if target is None:
+            log.info("pad %d: a transfer with an unreadable target, ignored", address)
+        elif target.target != TransferTarget.SERVICE:
+            self.hall.counter_action(counter, "transfer", to_counter=target.number)
+        elif not 1 <= target.number <= len(self._services):
+            # Services are numbered from 1 in the order of the config file.
+            log.info("pad %d: transfer to service #%d, no such service", address, target.number)
+        else:
+            service = self._services[target.number - 1]
+            self.hall.counter_action(counter, "transfer", to_service=service)
 
     def _on_score(self, counter: int, address: int, score: Any) -> None:
         with self._lock:
@@ -389,34 +387,72 @@ class HallDevices:
         for listener in list(self.voice_started_listeners):
             listener(str(number), int(counter or 0))
 
+    def evaluator_online(self, counter: int) -> bool:
+        """Whether a hall-bus evaluator of ``counter`` may answer a rating request. Unknown
+        (not polled yet) counts as there; only an evaluator known to be offline hands the
+        rating to the soft caller's touch prompt."""
+        addresses = {
+            d.address
+            for d in self.config.hallbus.devices
+            if d.role == "evaluator" and d.counter == counter
+        }
+        if not addresses or self.hallbus is None:
+            return False
+        states = {s["name"]: s for s in self.snapshot()}
+        return any(
+            states.get(f"hallbus:{a}", {}).get("detail", "offline") != "offline" for a in addresses
+        )
+
     # ------------------------------------------------------ hall events → devices
 
     def _on_hall_event(self, item: Published) -> None:
-        m = item.message
-        t = item.type
-        if t == ev.TicketIssued.TYPE and self.printer is not None:
+        handler = self._EVENT_HANDLERS.get(item.type)
+        if handler is not None:
+            handler(self, item.message)
+
+    def _on_issued(self, m: dict[str, Any]) -> None:
+        if self.printer is not None:
             self._print_ticket(m["ticket"])
-        elif t in (ev.TicketCalled.TYPE, ev.TicketRecalled.TYPE):
-            if self.hallbus is not None:
-                self.hallbus.show_call(m["counter"], m["number"])
-            if self.voice is not None:
-                self.voice.announce_call(m["number"], m["counter"])
-        elif t == ev.CounterPaused.TYPE and self.hallbus is not None:
+
+    def _on_called(self, m: dict[str, Any]) -> None:
+        if self.hallbus is not None:
+            self.hallbus.show_call(m["counter"], m["number"])
+        if self.voice is not None:
+            self.voice.announce_call(m["number"], m["counter"])
+
+    def _on_paused(self, m: dict[str, Any]) -> None:
+        if self.hallbus is not None:
             self.hallbus.show_paused(m["counter"])
-        elif t == ev.CounterResumed.TYPE and self.hallbus is not None:
+
+    def _on_resumed(self, m: dict[str, Any]) -> None:
+        if self.hallbus is not None:
             self.hallbus.clear(m["counter"])
-        elif t == ev.EvaluationRequested.TYPE:
-            with self._lock:
-                self._pending_evaluation[m["counter"]] = m["ticket"]
-            if self.hallbus is not None:
-                self.hallbus.eval_start(m["counter"], m["number"])
-        elif t == "queue.changed" and self.hallbus is not None:
-            # Only what changed goes on the bus: every frame delays the next call's SHOW.
-            for c in self.hall.queue_view()["counters"]:
-                state = (c["waiting"], c["current"]["number"] if c["current"] else "")
-                if self._pad_states.get(c["counter"]) != state:
-                    self._pad_states[c["counter"]] = state
-                    self.hallbus.pad_state(c["counter"], *state)
+
+    def _on_evaluation_requested(self, m: dict[str, Any]) -> None:
+        with self._lock:
+            self._pending_evaluation[m["counter"]] = m["ticket"]
+        if self.hallbus is not None:
+            self.hallbus.eval_start(m["counter"], m["number"])
+
+    def _on_queue_changed(self, m: dict[str, Any]) -> None:
+        if self.hallbus is None:
+            return
+        # Only what changed goes on the bus: every frame delays the next call's SHOW.
+        for c in self.hall.queue_view().counters:
+            state = (c.waiting, c.current.number if c.current else "")
+            if self._pad_states.get(c.counter) != state:
+                self._pad_states[c.counter] = state
+                self.hallbus.pad_state(c.counter, *state)
+
+    _EVENT_HANDLERS: ClassVar[dict[str, Callable[[HallDevices, dict[str, Any]], None]]] = {
+        ev.TicketIssued.TYPE: _on_issued,
+        ev.TicketCalled.TYPE: _on_called,
+        ev.TicketRecalled.TYPE: _on_called,
+        ev.CounterPaused.TYPE: _on_paused,
+        ev.CounterResumed.TYPE: _on_resumed,
+        ev.EvaluationRequested.TYPE: _on_evaluation_requested,
+        "queue.changed": _on_queue_changed,
+    }
 
 
 def sample_ticket(config: HallConfig) -> Any:

@@ -590,3 +590,8 @@ def month_report(
 ) -> dict[str, Any]:
     first, last = month_bounds(month)
     return {"month": month, **period_report(store, rules, first, last, staff_names=staff_names)}
+
+
+def empty_figures() -> dict[str, Any]:
+    """The figures of a group with nothing in it (a staff member with no ticket today)."""
+    return _Group().figures()

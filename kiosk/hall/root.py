@@ -1,8 +1,9 @@
 """The one composition root: builds a hall from its config and tears it down in reverse.
 
-Order: data directory lock → store → hall (queue rebuilt from the log) → devices → LAN API →
-ticker; stopped in reverse. Every part gets its dependencies through its constructor; nothing is a
-module-level singleton.
+Order: data directory lock → store → hall (queue rebuilt from the log) → devices → report
+summaries → LAN API → ticker; stopped in reverse. Every part gets its dependencies through its
+constructor; nothing is a module-level singleton, and whatever runs in the background (a
+thread, a bus subscription) belongs to a part this root starts and stops.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kiosk.config import HallConfig
 from kiosk.hall.bus import EventBus
 from kiosk.hall.devices import HallDevices
 from kiosk.hall.service import Hall
+from kiosk.hall.summaries import ReportSummaries
 from kiosk.store import EventStore
 
 log = logging.getLogger("kiosk.app")
@@ -72,6 +74,7 @@ class HallApp:
         self.store: EventStore | None = None
         self.hall: Hall | None = None
         self.devices: HallDevices | None = None
+        self.summaries: ReportSummaries | None = None
         self.api: ApiServer | None = None
 
     @staticmethod
@@ -96,7 +99,9 @@ class HallApp:
             self.hall = Hall(self.config, self.store, self.clock, EventBus())
             self.devices = HallDevices(self.config, self.hall, voice_cache=self.voice_cache)
             self.devices.start()
-            app = create_app(self.hall, self.bills, self.config.tokens, self.devices)
+            self.summaries = ReportSummaries(self.hall)
+            self.summaries.start()
+            app = create_app(self.hall, self.bills, self.devices)
             self.api = ApiServer(app, self.host, self.port)
             self.api.start()
             self.hall.start_ticker(self.ticker_interval_s)
@@ -112,6 +117,9 @@ class HallApp:
         if self.api is not None:
             self.api.stop()
             self.api = None
+        if self.summaries is not None:
+            self.summaries.stop()
+            self.summaries = None
         if self.devices is not None:
             self.devices.stop()
             self.devices = None

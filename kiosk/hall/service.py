@@ -13,26 +13,63 @@ moved; every request of the failed batch gets the error.
 
 from __future__ import annotations
 
-import contextlib
+import hmac
+import json
 import logging
+import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from kiosk import privacy
 from kiosk.clock import Clock
-from kiosk.config import HallConfig
+from kiosk.config import ConfigError, HallConfig, StaffSettings, parse_config
+from kiosk.hall import reports
+from kiosk.hall.auth import (
+    LockoutGuard,
+    LoginFailed,
+    LoginLocked,
+    StaffNotAllowed,
+    minutes_left,
+    verify_pin,
+)
 from kiosk.hall.bus import EventBus, Published
+from kiosk.hall.views import (
+    CloseDayView,
+    ConfigAppliedView,
+    CounterActionView,
+    CounterStatusView,
+    CounterView,
+    CurrentView,
+    DayTicketView,
+    HealthView,
+    LoginView,
+    NoticesView,
+    NoticeView,
+    PersonalView,
+    QueueView,
+    ServiceInfoView,
+    ServiceQueueView,
+    StaffTicketView,
+    StaffView,
+    TicketView,
+    TodayView,
+    WaitingView,
+)
 from kiosk.queue import Priority, Queue, Ticket
 from kiosk.queue import errors as err
 from kiosk.queue import events as ev
 from kiosk.store import EventStore, StorageError, StoredEvent
+from kiosk.sync import fragment
 
 log = logging.getLogger("kiosk.hall")
+
+NOTICES_META = "sync.notices"  # the current notices, kept in the store's meta table
 
 # Fields of an event that never go on the wire (pseudonymous, but no client needs them).
 _PRIVATE_FIELDS = {"id_hash"}
@@ -59,6 +96,17 @@ class Hall:
         self._lock = threading.RLock()
         self._account_re = re.compile(config.bills.account_pattern)
         self._hash_key = config.privacy.hash_key or self._stored_hash_key()
+        self._logins = LockoutGuard(
+            self.clock.now,
+            max_failures=config.auth.max_failures,
+            lockout=timedelta(minutes=config.auth.lockout_min),
+        )
+        self._admin_unlocks = LockoutGuard(
+            self.clock.now,
+            max_failures=config.lobby.admin_max_tries,
+            lockout=timedelta(minutes=config.lobby.admin_lockout_min),
+        )
+        self._config_lock = threading.Lock()  # one configuration or notice change at a time
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
         self.heartbeat = time.monotonic()
@@ -221,7 +269,7 @@ class Hall:
                     Published(
                         "queue.changed",
                         {"type": "queue.changed", "at": staged[-1].event.at.isoformat()},
-                        snapshot=self.queue_view,
+                        snapshot=lambda: self.queue_view().to_dict(),
                     )
                 )
 
@@ -257,23 +305,27 @@ class Hall:
             msg.setdefault("service", t.service)
         return Published(e.TYPE, msg)
 
-    # ----------------------------------------------- for route modules and tools
+    # ---------------------------------------------------------------- reading
 
-    def run(self, decide: Callable[[datetime], Sequence[ev.Event]]) -> list[StoredEvent]:
-        """The hall's write path for events decided outside this class (route modules):
-        the day's rollover, ``decide(now)`` under the hall lock, group commit, publication.
-        A QueueError from ``decide`` refuses the request and changes nothing."""
-        return self._run(decide)
+    @property
+    def hall_id(self) -> str:
+        return self.config.hall.id
 
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[None]:
-        """Hold the queue still while reading several things from it consistently."""
-        with self._lock:
-            yield
+    def now(self) -> datetime:
+        """The hall's time (aware, in the hall's time zone)."""
+        return self.clock.now()
 
     def valid_account(self, account: str) -> bool:
         """Whether ``account`` looks like an account number (户号) of this utility."""
         return bool(self._account_re.match(account.strip()))
+
+    def health(self) -> HealthView:
+        return HealthView(
+            status="degraded" if self.storage_error else "ok",
+            hall=self.config.hall.id,
+            last_seq=self.last_seq,
+            storage_error=self.storage_error,
+        )
 
     # ---------------------------------------------------------------- tickets
 
@@ -284,7 +336,7 @@ class Hall:
         priority: str | None = None,
         id_card: IdCardInput | None = None,
         account: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> TicketView:
         prio = self._priority(priority)
         id_hash = None
         personal: dict[str, str | None] = {}
@@ -335,86 +387,88 @@ class Hall:
                 "优先类型应为 elderly、disabled 或 appointment，收到：{value}", value=value
             ) from None
 
-    def ticket_view(self, ticket_id: str) -> dict[str, Any]:
+    def ticket_view(self, ticket_id: str) -> TicketView:
         with self._lock:
-            t = self.queue.ticket(ticket_id)
-            return self._ticket_dict(t)
+            return self._ticket_view(self.queue.ticket(ticket_id))
 
-    def _ticket_dict(self, t: Ticket) -> dict[str, Any]:
+    def staff_ticket_view(self, ticket_id: str) -> StaffTicketView:
+        """A ticket with the masked personal data staff need (never for displays)."""
+        view = self.ticket_view(ticket_id)
+        personal = self.personal_view(ticket_id) or PersonalView()
+        return StaffTicketView(**{**asdict(view), **asdict(personal)})
+
+    def _ticket_view(self, t: Ticket) -> TicketView:
         spec = self.rules.services[t.service]
         ahead = self.queue.position(t.id)
         est = self.queue.estimate(t.service, ahead).seconds if ahead is not None else None
-        return {
-            "id": t.id,
-            "number": t.number,
-            "service": t.service,
-            "service_name": spec.name,
-            "service_name_en": spec.name_en,
-            "status": t.status.value,
-            "priority": t.priority.value if t.priority else None,
-            "issued_at": t.issued_at.isoformat(),
-            "ahead": ahead,
-            "estimated_wait_s": est,
-            "counters": (
+        return TicketView(
+            id=t.id,
+            number=t.number,
+            service=t.service,
+            service_name=spec.name,
+            service_name_en=spec.name_en,
+            status=t.status.value,
+            priority=t.priority.value if t.priority else None,
+            issued_at=t.issued_at.isoformat(),
+            ahead=ahead,
+            estimated_wait_s=est,
+            counters=(
                 [t.target_counter]
                 if t.target_counter is not None
                 else self.queue.counters_serving(t.service)
             ),
-            "counter": t.counter,
-            "called_at": _iso(t.called_at),
-            "started_at": _iso(t.started_at),
-            "finished_at": _iso(t.finished_at),
-            "recalls": t.recalls,
-            "transfers": t.transfers,
-            "original_service": t.original_service,
-            "first_staff": t.first_staff,
-            "identified": t.identified,
-            "score": t.score,
-        }
+            counter=t.counter,
+            called_at=_iso(t.called_at),
+            started_at=_iso(t.started_at),
+            finished_at=_iso(t.finished_at),
+            recalls=t.recalls,
+            transfers=t.transfers,
+            original_service=t.original_service,
+            first_staff=t.first_staff,
+            identified=t.identified,
+            score=t.score,
+        )
 
-    def personal_view(self, ticket_id: str) -> dict[str, str | None] | None:
+    def personal_view(self, ticket_id: str) -> PersonalView | None:
         """Masked personal data for the staff serving the ticket (never for displays)."""
-        return self.store.personal(ticket_id)
+        row = self.store.personal(ticket_id)
+        return PersonalView(**row) if row is not None else None
 
-    def queue_view(self) -> dict[str, Any]:
+    def queue_view(self) -> QueueView:
         with self._lock:
             services = []
             for s in self.queue.summary():
                 spec = self.rules.services[s.service]
                 services.append(
-                    {
-                        "service": s.service,
-                        "name": spec.name,
-                        "name_en": spec.name_en,
-                        "waiting": s.waiting,
-                        "estimated_wait_s": s.estimated_wait_s,
-                        "open_counters": s.open_counters,
-                    }
+                    ServiceQueueView(
+                        service=s.service,
+                        name=spec.name,
+                        name_en=spec.name_en,
+                        waiting=s.waiting,
+                        estimated_wait_s=s.estimated_wait_s,
+                        open_counters=s.open_counters,
+                    )
                 )
-            counters = [self._counter_dict(n) for n in self.rules.counters]
-            return {"services": services, "counters": counters, "closed": self._closed_today()}
+            counters = [self._counter_view(n) for n in self.rules.counters]
+            return QueueView(services=services, counters=counters, closed=self._closed_today())
 
     def _closed_today(self) -> bool:
         return self.queue.closed_day == self.clock.now().date()
 
     # --------------------------------------------------------------- counters
 
-    def _counter_result(
-        self, stored: list[StoredEvent], kind: type[ev.Event]
-    ) -> dict[str, Any] | None:
-        for s in reversed(stored):
-            if isinstance(s.event, kind) and s.event.ticket_id:
-                return self.ticket_view(s.event.ticket_id)
-        return None
-
-    def call_next(self, counter: int, staff: str | None = None) -> dict[str, Any] | None:
+    def call_next(self, counter: int, staff: str | None = None) -> TicketView | None:
         """The called ticket, or None when nobody waits for this counter."""
         stored = self._run(lambda now: self.queue.call_next(counter, now, staff=staff))
         with self._lock:
-            return self._counter_result(stored, ev.TicketCalled)
+            for s in reversed(stored):
+                if isinstance(s.event, ev.TicketCalled):
+                    return self._ticket_view(self.queue.ticket(s.event.ticket))
+        return None
 
-    def counter_action(self, counter: int, action: str, **kwargs: Any) -> dict[str, Any]:
-        """recall | start | done | no-show | pause | resume | evaluate | transfer."""
+    def counter_action(self, counter: int, action: str, **kwargs: Any) -> CounterActionView:
+        """recall | start | done | no-show | pause | resume | pause-toggle (a pad's one pause
+        key) | evaluate | transfer."""
         q = self.queue
         deciders: dict[str, Callable[[datetime], list[ev.Event]]] = {
             "recall": lambda now: q.recall(counter, now),
@@ -424,6 +478,7 @@ class Hall:
             "pause": lambda now: q.pause(counter, now),
             "resume": lambda now: q.resume(counter, now),
             "evaluate": lambda now: q.request_evaluation(counter, now),
+            "pause-toggle": lambda now: q.toggle_pause(counter, now),
             "transfer": lambda now: q.transfer(
                 counter,
                 now,
@@ -438,39 +493,191 @@ class Hall:
         stored = self._run(decide)
         with self._lock:
             ticket = next((s.event.ticket_id for s in stored if s.event.ticket_id), None)
-            return {
-                "counter": self._counter_dict(counter),
-                "ticket": self.ticket_view(ticket) if ticket else None,
-            }
+            return CounterActionView(
+                counter=self._counter_view(counter),
+                ticket=self._ticket_view(self.queue.ticket(ticket)) if ticket else None,
+            )
 
-    def _counter_dict(self, n: int) -> dict[str, Any]:
+    def _counter_view(self, n: int) -> CounterView:
         cdef = self.rules.counters[n]
         state = self.queue.counters[n]
         cur = self.queue.current_ticket(n)
-        return {
-            "counter": n,
-            "name": cdef.name,
-            "services": list(cdef.services),
-            "state": "paused" if state.paused else ("busy" if cur else "idle"),
-            "current": (
-                {"id": cur.id, "number": cur.number, "status": cur.status.value} if cur else None
-            ),
-            "waiting": len(self.queue.waiting_for_counter(n)),
-        }
+        return CounterView(
+            counter=n,
+            name=cdef.name,
+            services=list(cdef.services),
+            state="paused" if state.paused else ("busy" if cur else "idle"),
+            current=CurrentView(cur.id, cur.number, cur.status.value) if cur else None,
+            waiting=len(self.queue.waiting_for_counter(n)),
+        )
 
-    def evaluate(self, ticket_id: str, score: int, source: str = "api") -> dict[str, Any]:
+    def counter_status(self, counter: int, *, next_shown: int = 5) -> CounterStatusView:
+        """What the soft caller shows: the counter, its services with their time limits, who
+        is logged in, the current ticket (with the masked personal data staff need) and the
+        next few it would call."""
+        with self._lock:
+            cdef = self.queue.counter_def(counter)
+            state = self.queue.counters[counter]
+            cur = self.queue.current_ticket(counter)
+            waiting = self.queue.waiting_for_counter(counter)
+            services = [
+                self.rules.services[code] for code in cdef.services if code in self.rules.services
+            ]
+            now = self.clock.now()
+            view = CounterStatusView(
+                counter=counter,
+                name=cdef.name,
+                services=[
+                    ServiceInfoView(s.code, s.name, s.name_en, s.target_wait_s, s.time_limit_s)
+                    for s in services
+                ],
+                state="paused" if state.paused else ("busy" if cur else "idle"),
+                staff=self._staff_view(state.logged_in),
+                current=None,
+                time_limit_s=self.rules.services[cur.service].time_limit_s if cur else None,
+                waiting=len(waiting),
+                next=[
+                    WaitingView(
+                        t.id,
+                        t.number,
+                        t.service,
+                        t.issued_at.isoformat(),
+                        t.priority.value if t.priority else None,
+                    )
+                    for t in waiting[:next_shown]
+                ],
+                now=now.isoformat(),
+            )
+        if cur is not None:
+            view = replace(view, current=self.staff_ticket_view(cur.id))
+        return view
+
+    def _staff_view(self, number: str | None) -> StaffView | None:
+        if number is None:
+            return None
+        person = self._staff_by_number().get(number)
+        return StaffView(number=number, name=person.name if person else "")
+
+    def _staff_by_number(self) -> dict[str, StaffSettings]:
+        return {s.number: s for s in self.config.staff}
+
+    # ------------------------------------------------------------------ staff
+
+    def login(self, counter: int, staff: str, pin: str, *, device: str) -> LoginView:
+        """Log a staff member in at a counter's soft caller: the PIN checked against the
+        salted hash of ``[[staff]]``, wrong PINs counted per staff number and per ``device``
+        (the token's name) and locked out after ``auth.max_failures``. Calls and starts at
+        the counter then record the staff member (首问负责制)."""
+        self.queue.counter_def(counter)  # UnknownCounter (404) before any PIN work
+        number = staff.strip()
+        staff_key, device_key = f"staff:{number}", f"device:{device}"
+        for key in (staff_key, device_key):
+            left = self._logins.locked_for(key)
+            if left is not None:
+                raise self._locked(key, number, left)
+        person = self._staff_by_number().get(number)
+        if not verify_pin(pin, person.pin_hash if person else None):
+            # An unknown number is counted against the device only: the table stays bounded
+            # by real staff, and enumeration from one device still locks that device.
+            left_device = self._logins.failed(device_key)
+            left_staff = self._logins.failed(staff_key) if person is not None else left_device
+            if left_staff == 0 and person is not None:
+                raise self._locked(staff_key, number, self._logins.lockout)
+            if left_device == 0:
+                raise self._locked(device_key, number, self._logins.lockout)
+            raise LoginFailed(
+                "工号或密码不正确，还可再试{left}次", left=min(left_staff, left_device)
+            )
+        assert person is not None
+        if person.counters and counter not in person.counters:
+            raise StaffNotAllowed(
+                "工号{staff}不能在{counter}号窗口登录", staff=number, counter=counter
+            )
+        self._run(lambda now: self.queue.login(counter, number, now))
+        self._logins.succeeded(staff_key)
+        self._logins.succeeded(device_key)
+        return LoginView(counter=counter, staff=self._staff_view(number))
+
+    @staticmethod
+    def _locked(key: str, number: str, left: timedelta) -> LoginLocked:
+        retry = int(left.total_seconds()) + 1
+        if key.startswith("staff:"):
+            return LoginLocked(
+                "密码错误次数过多，工号{staff}已锁定，请{minutes}分钟后再试",
+                retry_after_s=retry,
+                staff=number,
+                minutes=minutes_left(left),
+            )
+        return LoginLocked(
+            "密码错误次数过多，本机已锁定，请{minutes}分钟后再试",
+            retry_after_s=retry,
+            minutes=minutes_left(left),
+        )
+
+    def logout(self, counter: int, *, staff: str | None = None, force: bool = False) -> LoginView:
+        """Log the counter's staff member out (refused while a customer is at the counter
+        unless ``force``d; the API lets only a manager force)."""
+        self._run(lambda now: self.queue.logout(counter, now, staff=staff, force=force))
+        return LoginView(counter=counter, staff=None)
+
+    def logged_in(self, counter: int) -> str | None:
+        with self._lock:
+            self.queue.counter_def(counter)
+            return self.queue.counters[counter].logged_in
+
+    def check_admin_pin(self, pin: str, *, device: str) -> None:
+        """The lobby's admin panel PIN (``[lobby] admin_pin_hash``), locked per kiosk after
+        ``[lobby] admin_max_tries`` wrong PINs. Raises when refused."""
+        stored = self.config.lobby.admin_pin_hash
+        if not stored:
+            raise AdminDisabled("未设置管理面板密码，管理面板已关闭")
+        key = f"admin:{device}"
+        left = self._admin_unlocks.locked_for(key)
+        if left is not None:
+            raise AdminLocked(
+                "密码错误次数过多，管理面板已锁定，请{minutes}分钟后再试",
+                minutes=minutes_left(left),
+            )
+        if verify_pin(pin, stored):
+            self._admin_unlocks.succeeded(key)
+            log.info("admin panel unlocked on %s", device)
+            return
+        tries = self._admin_unlocks.failed(key)
+        log.warning("wrong admin PIN on %s (%d tries left)", device, tries)
+        if tries == 0:
+            raise AdminLocked(
+                "密码错误次数过多，管理面板已锁定，请{minutes}分钟后再试",
+                minutes=minutes_left(self._admin_unlocks.lockout),
+            )
+        raise WrongPin("密码错误，还可以再试{tries}次", tries=tries)
+
+    # ------------------------------------------------------------ evaluations
+
+    def evaluate(
+        self, ticket_id: str, score: int, source: str = "api", *, counter: int | None = None
+    ) -> TicketView:
+        """Record the customer's rating, once per ticket. With ``counter``, only a ticket that
+        counter served may be rated (a counter's soft caller or evaluator)."""
+        if counter is not None:
+            view = self.ticket_view(ticket_id)
+            if view.counter != counter:
+                raise NotThisCounter(
+                    "{number}不是在{counter}号窗口办理的", number=view.number, counter=counter
+                )
         self._run(lambda now: self.queue.evaluate(ticket_id, score, now, source=source))
         return self.ticket_view(ticket_id)
 
-    def reinstate(self, ticket_id: str) -> dict[str, Any]:
+    def reinstate(self, ticket_id: str) -> TicketView:
         self._run(lambda now: self.queue.reinstate(ticket_id, now))
         return self.ticket_view(ticket_id)
 
-    def cancel(self, ticket_id: str, reason: str | None = None) -> dict[str, Any]:
+    def cancel(self, ticket_id: str, reason: str | None = None) -> TicketView:
         self._run(lambda now: self.queue.cancel(ticket_id, now, reason=reason))
         return self.ticket_view(ticket_id)
 
-    def close_day(self) -> dict[str, Any]:
+    # ------------------------------------------------------------- the day
+
+    def close_day(self) -> CloseDayView:
         """The daily close: expire what is left, stop numbering, purge personal data."""
         purged = 0
 
@@ -484,20 +691,18 @@ class Hall:
         closed = next(s.event for s in stored if isinstance(s.event, ev.DayClosed))
         assert isinstance(closed, ev.DayClosed)
         expired = sum(1 for s in stored if isinstance(s.event, ev.TicketExpired))
-        return {
-            "day": closed.day.isoformat(),
-            "expired": expired,
-            "purged": purged,
-            "full": closed.full,
-        }
+        return CloseDayView(
+            day=closed.day.isoformat(), expired=expired, purged=purged, full=closed.full
+        )
+
+    # ---------------------------------------------------------- configuration
 
     def reconfigure(self, config: HallConfig, *, source: str, digest: str) -> None:
         """Apply a new configuration without a restart and without dropping anyone waiting.
 
-        The caller (the sync daemon's hand-over, or a file reload) has validated it with
-        :func:`kiosk.config.parse_config`. Tokens change in the API separately.
+        The caller has validated it with :func:`kiosk.config.parse_config`. The API reads
+        its tokens from :attr:`config`, so new tokens apply with it.
         """
-
         rules = config.queue_rules()
         # First the record, then the change: if the record cannot be made durable (disk
         # full), StorageError is raised and the running hall keeps its old configuration.
@@ -507,6 +712,99 @@ class Hall:
             self.rules = rules
             self._account_re = re.compile(config.bills.account_pattern)
             self.queue.reconfigure(rules)
+
+    def apply_central_config(
+        self, text: str, *, digest: str | None, keep_token: str, role: str
+    ) -> ConfigAppliedView:
+        """Central's configuration fragment (queue, services, counters, staff, tokens):
+        merged into the hall's file, validated like a file at start, written atomically (the
+        old file kept as ``.prev``), then applied while running. Refused when it would lock
+        the caller out (``keep_token`` gone)."""
+        with self._config_lock:
+            source = Path(self.config.source) if self.config.source else None
+            if source is None or not source.is_file():
+                raise ConfigRefused("本机没有配置文件，无法保存新配置", code="no_config_file")
+            actual = fragment.digest(text)
+            if digest is not None and digest != actual:
+                raise ConfigRefused(
+                    "配置摘要不符，新配置未应用", code="digest_mismatch", status=400
+                )
+            try:
+                fragment.check_fragment(text)
+                merged = fragment.merge(source.read_text(encoding="utf-8"), text, note=actual[:12])
+                new = parse_config(merged, str(source))
+            except (fragment.FragmentError, ConfigError) as exc:
+                raise ConfigRefused(
+                    "新配置无效，未应用：{detail}",
+                    code="invalid_config",
+                    status=400,
+                    detail=str(exc),
+                ) from None
+            if not any(
+                t.role == role and hmac.compare_digest(t.token.encode(), keep_token.encode())
+                for t in new.tokens
+            ):
+                raise ConfigRefused(
+                    "新配置中没有本令牌，应用后将无法再访问，未应用", code="would_lock_out"
+                )
+            try:
+                write_atomically(source, merged)
+            except OSError as exc:
+                raise StorageError(exc.strerror or str(exc)) from None
+            self.reconfigure(new, source="central" if role == "sync" else role, digest=actual)
+            with self._lock:
+                waiting = len(self.queue.waiting())
+            return ConfigAppliedView(
+                digest=actual,
+                services=[s.code for s in new.services],
+                counters=[c.number for c in new.counters],
+                waiting=waiting,
+            )
+
+    # ---------------------------------------------------------------- notices
+
+    def notices(self, *, showing_only: bool = True) -> list[NoticeView]:
+        """The hall's notices as central last sent them; by default only those not yet
+        ended (by the hall's clock)."""
+        current = list(self._stored_notices().values())
+        if not showing_only:
+            return current
+        now = self.clock.now()
+        return [n for n in current if not _ended(n, now)]
+
+    def _stored_notices(self) -> dict[str, NoticeView]:
+        raw = self.store.meta(NOTICES_META)
+        return {n["id"]: NoticeView(**n) for n in json.loads(raw)} if raw else {}
+
+    def replace_notices(self, notices: Sequence[NoticeView]) -> NoticesView:
+        """Central's complete list of current notices: each new, changed or withdrawn one
+        becomes a ``notice.changed`` event, then the list is kept."""
+        with self._config_lock:
+            current = self._stored_notices()
+            new = {n.id: n for n in notices}
+            now = self.clock.now()
+            events: list[ev.Event] = [
+                ev.NoticeChanged(at=now, notice=nid, title=n.title)
+                for nid, n in new.items()
+                if current.get(nid) != n
+            ]
+            changed = len(events)
+            events += [
+                ev.NoticeChanged(at=now, notice=nid, title=n.title, withdrawn=True)
+                for nid, n in current.items()
+                if nid not in new
+            ]
+            # Events first: if the list is not kept, the next hand-over repeats them.
+            self._run(lambda now: events)
+            self.store.set_meta(
+                NOTICES_META,
+                json.dumps([n.to_dict() for n in new.values()], ensure_ascii=False),
+            )
+            return NoticesView(
+                notices=list(new.values()), changed=changed, withdrawn=len(events) - changed
+            )
+
+    # ------------------------------------------------------------ device facts
 
     def record_device(self, device: str, fault: str | None) -> None:
         """A device went wrong (``fault`` says how) or came back (``fault`` is None)."""
@@ -519,12 +817,46 @@ class Hall:
         self._run(lambda now: [e])
 
     def record(self, events: Sequence[ev.Event]) -> list[StoredEvent]:
-        """Store events decided elsewhere (printing outcomes, notices)."""
+        """Store facts decided elsewhere (printing outcomes): they carry no queue decision."""
         return self._run(lambda now: events)
 
-    # ---------------------------------------------------------------- queries
+    # ---------------------------------------------------------------- reports
 
-    def tickets_of_day(self, day: date) -> list[dict[str, Any]]:
+    def daily_report(self, day: date | None = None) -> dict[str, Any]:
+        """A day's figures (today by default), from the log."""
+        when = day or self.clock.now().date()
+        return reports.daily_report(self.store, self.rules, when, staff_names=self._names())
+
+    def month_report(self, month: str | None = None) -> dict[str, Any]:
+        """A month per day, service, counter and staff member (``YYYY-MM``, default this
+        month); ValueError when malformed."""
+        value = month or self.clock.now().strftime("%Y-%m")
+        return reports.month_report(self.store, self.rules, value, staff_names=self._names())
+
+    def counter_today(self, counter: int) -> TodayView:
+        """Today's own figures of a counter: the logged-in staff member's, else the
+        counter's."""
+        staff = self.logged_in(counter)
+        day = self.clock.now().date()
+        rep = reports.daily_report(self.store, self.rules, day)
+        row = next(c for c in rep["counters"] if c["counter"] == counter)
+        mine = row
+        if staff is not None:
+            mine = next((s for s in rep["staff"] if s["staff"] == staff), None) or (
+                reports.empty_figures()
+            )
+        return TodayView(
+            date=day.isoformat(),
+            counter=counter,
+            staff=self._staff_view(staff),
+            mine=mine,
+            counter_figures=row,
+        )
+
+    def _names(self) -> dict[str, str]:
+        return {s.number: s.name for s in self.config.staff}
+
+    def tickets_of_day(self, day: date) -> list[DayTicketView]:
         """Every ticket of a day with its outcome, rebuilt from the log (works for any day)."""
         replay = Queue(self.rules)
         for s in self.store.events_of_days(day, day):
@@ -535,21 +867,80 @@ class Hall:
             except KeyError:
                 continue  # an event of a ticket of an earlier day
         return [
-            {
-                "id": t.id,
-                "number": t.number,
-                "service": t.service,
-                "status": t.status.value,
-                "priority": t.priority.value if t.priority else None,
-                "issued_at": t.issued_at.isoformat(),
-                "called_at": _iso(t.first_called_at),
-                "finished_at": _iso(t.finished_at),
-                "counter": t.counter,
-                "transfers": t.transfers,
-                "score": t.score,
-            }
+            DayTicketView(
+                id=t.id,
+                number=t.number,
+                service=t.service,
+                status=t.status.value,
+                priority=t.priority.value if t.priority else None,
+                issued_at=t.issued_at.isoformat(),
+                called_at=_iso(t.first_called_at),
+                finished_at=_iso(t.finished_at),
+                counter=t.counter,
+                transfers=t.transfers,
+                score=t.score,
+            )
             for t in sorted(replay.tickets.values(), key=lambda t: (t.issued_at, t.number))
         ]
+
+
+# ------------------------------------------------------------------- refusals of the hall
+
+
+class AdminDisabled(err.QueueError):
+    code = "admin_disabled"
+    http_status = 404
+
+
+class AdminLocked(err.QueueError):
+    code = "admin_locked"
+    http_status = 409
+
+
+class WrongPin(err.QueueError):
+    code = "wrong_pin"
+    http_status = 403
+
+
+class NotThisCounter(err.QueueError):
+    code = "forbidden"
+    http_status = 403
+
+
+class ConfigRefused(err.QueueError):
+    """A configuration from central that was not applied (nothing changed)."""
+
+    def __init__(self, template: str, *, code: str, status: int = 409, **params: Any) -> None:
+        super().__init__(template, **params)
+        self.code = code
+        self.http_status = status
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The new file fully on disk before it replaces the old one (kept as ``.prev``)."""
+    tmp = path.with_name(path.name + ".new")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if path.exists():
+        prev = path.with_name(path.name + ".prev")
+        prev.write_bytes(path.read_bytes())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _ended(notice: NoticeView, now: datetime) -> bool:
+    if not notice.ends_at:
+        return False
+    try:
+        return datetime.fromisoformat(notice.ends_at) <= now
+    except (ValueError, TypeError):
+        return False
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -195,92 +195,113 @@ def check_devices_directly(cfg: HallConfig) -> list[Check]:
     """No daemon: open each configured device as the daemon would, ask it, close it."""
     out: list[Check] = []
     if cfg.printer.url:
-        from drivers.printer import PrinterSettings, TicketPrinter
-
-        printer = TicketPrinter(PrinterSettings(url=cfg.printer.url, baudrate=cfg.printer.baudrate))
-        printer.start()
-        try:
-            deadline = time.monotonic() + 3
-            while printer.status is None and printer.fault is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            status, fault = printer.status, printer.fault
-        finally:
-            printer.close()
-        if status is not None and status.can_print:
-            paper = str(status.paper.value)
-            out.append(
-                Check(
-                    "设备 printer",
-                    OK if paper == "ok" else WARN,
-                    f"{cfg.printer.url}, paper {paper}",
-                    "" if paper == "ok" else "put a new paper roll in",
-                )
-            )
-        else:
-            problem = fault or (status.fault if status else None)
-            why = problem.message if problem is not None else "no answer (打印机离线)"
-            fixes = {
-                "paper_out": "put a new paper roll in",
-                "cover_open": "close the printer's cover",
-                "cutter_error": "clear the paper jam at the cutter, then power-cycle the printer",
-            }
-            fix = fixes.get(
-                problem.value if problem is not None else "",
-                "check the printer's power and cable, and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
-            )
-            out.append(Check("设备 printer", FAIL, f"{cfg.printer.url}: {why}", fix))
+        out += _printer_directly(cfg)
     if cfg.idcard.url:
-        from drivers.idcard import IdCardReader, IdCardSettings
+        out += _idcard_directly(cfg)
+    if cfg.hallbus.url:
+        out += _hallbus_directly(cfg)
+    return out
 
-        reader = IdCardReader(
-            IdCardSettings(url=cfg.idcard.url, baudrate=cfg.idcard.baudrate),
-            on_card=lambda card: None,
-        )
-        try:
-            ok = reader.sam_status()
-        except Exception as exc:
-            ok, why = False, str(exc)
-        else:
-            why = "SAM module did not answer OK"
+
+def _printer_directly(cfg: HallConfig) -> list[Check]:
+    """The ticket printer, asked for its real-time status."""
+    out: list[Check] = []
+    from drivers.printer import PrinterSettings, TicketPrinter
+
+    printer = TicketPrinter(PrinterSettings(url=cfg.printer.url, baudrate=cfg.printer.baudrate))
+    printer.start()
+    try:
+        deadline = time.monotonic() + 3
+        while printer.status is None and printer.fault is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        status, fault = printer.status, printer.fault
+    finally:
+        printer.close()
+    if status is not None and status.can_print:
+        paper = str(status.paper.value)
         out.append(
             Check(
-                "设备 idcard",
-                OK if ok else FAIL,
-                cfg.idcard.url if ok else f"{cfg.idcard.url}: {why}",
-                "" if ok else "check the reader's cable, power and /dev/kiosk-idcard",
+                "设备 printer",
+                OK if paper == "ok" else WARN,
+                f"{cfg.printer.url}, paper {paper}",
+                "" if paper == "ok" else "put a new paper roll in",
             )
         )
-    if cfg.hallbus.url:
-        from drivers.hallbus import BusDevice, DeviceRole, HallBusMaster
-        from drivers.transport import PortSettings
+    else:
+        problem = fault or (status.fault if status else None)
+        why = problem.message if problem is not None else "no answer (打印机离线)"
+        fixes = {
+            "paper_out": "put a new paper roll in",
+            "cover_open": "close the printer's cover",
+            "cutter_error": "clear the paper jam at the cutter, then power-cycle the printer",
+        }
+        fix = fixes.get(
+            problem.value if problem is not None else "",
+            "check the printer's power and cable, and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
+        )
+        out.append(Check("设备 printer", FAIL, f"{cfg.printer.url}: {why}", fix))
+    return out
 
-        master = HallBusMaster(
-            PortSettings(url=cfg.hallbus.url, baudrate=cfg.hallbus.baudrate),
-            [BusDevice(d.address, DeviceRole(d.role), d.counter) for d in cfg.hallbus.devices],
+
+def _idcard_directly(cfg: HallConfig) -> list[Check]:
+    """The ID-card reader's SAM module, asked for its status."""
+    out: list[Check] = []
+    from drivers.idcard import IdCardReader, IdCardSettings
+
+    reader = IdCardReader(
+        IdCardSettings(url=cfg.idcard.url, baudrate=cfg.idcard.baudrate),
+        on_card=lambda card: None,
+    )
+    try:
+        ok = reader.sam_status()
+    except Exception as exc:
+        ok, why = False, str(exc)
+    else:
+        why = "SAM module did not answer OK"
+    out.append(
+        Check(
+            "设备 idcard",
+            OK if ok else FAIL,
+            cfg.idcard.url if ok else f"{cfg.idcard.url}: {why}",
+            "" if ok else "check the reader's cable, power and /dev/kiosk-idcard",
         )
-        master.start()
-        try:
-            deadline = time.monotonic() + 4
-            while time.monotonic() < deadline:
-                states = master.device_states()
-                if all(str(s.health) != "unknown" for s in states):
-                    break
-                time.sleep(0.1)
+    )
+    return out
+
+
+def _hallbus_directly(cfg: HallConfig) -> list[Check]:
+    """Every hall-bus address, polled until it answers or 4 s pass."""
+    out: list[Check] = []
+    from drivers.hallbus import BusDevice, DeviceRole, HallBusMaster
+    from drivers.transport import PortSettings
+
+    master = HallBusMaster(
+        PortSettings(url=cfg.hallbus.url, baudrate=cfg.hallbus.baudrate),
+        [BusDevice(d.address, DeviceRole(d.role), d.counter) for d in cfg.hallbus.devices],
+    )
+    master.start()
+    try:
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
             states = master.device_states()
-        finally:
-            master.stop()
-        for s in states:
-            online = str(s.health) == "online"
-            out.append(
-                Check(
-                    f"设备 hallbus:{s.address}",
-                    OK if online else FAIL,
-                    f"{s.role} of counter {s.counter}: {s.health}",
-                    ""
-                    if online
-                    else f"check address {s.address}'s power, wiring (A/B) and address setting",
-                )
+            if all(str(s.health) != "unknown" for s in states):
+                break
+            time.sleep(0.1)
+        states = master.device_states()
+    finally:
+        master.stop()
+    for s in states:
+        online = str(s.health) == "online"
+        out.append(
+            Check(
+                f"设备 hallbus:{s.address}",
+                OK if online else FAIL,
+                f"{s.role} of counter {s.counter}: {s.health}",
+                ""
+                if online
+                else f"check address {s.address}'s power, wiring (A/B) and address setting",
             )
+        )
     return out
 
 

@@ -140,18 +140,26 @@ def uninstall(plan: InstallPlan, *, purge: bool = False) -> InstallPlan:
             plan.actions.append(f"removed {dest}")
     plan.manifest.unlink()
     if plan.live:
-        venv = plan.prefix / "venv"
-        if venv.exists():
-            shutil.rmtree(venv)
-            plan.actions.append(f"removed {venv}")
-        if os.path.isdir("/run/systemd/system"):
-            subprocess.run(["systemctl", "daemon-reload"], check=False)
+        _remove_program(plan)
     if purge:
-        for keep in (plan.confdir, Path("/var/lib/kiosk"), Path("/var/cache/kiosk")):
-            target = plan.target(keep)
-            if target.exists():
-                shutil.rmtree(target)
-                plan.actions.append(f"purged {keep}")
+        _purge(plan)
     else:
         plan.actions.append(f"kept {plan.confdir} and /var/lib/kiosk (use --purge to remove)")
     return plan
+
+
+def _remove_program(plan: InstallPlan) -> None:
+    venv = plan.prefix / "venv"
+    if venv.exists():
+        shutil.rmtree(venv)
+        plan.actions.append(f"removed {venv}")
+    if os.path.isdir("/run/systemd/system"):
+        subprocess.run(["systemctl", "daemon-reload"], check=False)
+
+
+def _purge(plan: InstallPlan) -> None:
+    for keep in (plan.confdir, Path("/var/lib/kiosk"), Path("/var/cache/kiosk")):
+        target = plan.target(keep)
+        if target.exists():
+            shutil.rmtree(target)
+            plan.actions.append(f"purged {keep}")

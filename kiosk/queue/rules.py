@@ -9,9 +9,10 @@ durable first and then passes each to :meth:`Queue.apply`. Time is always given 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from kiosk.queue import errors as err
 from kiosk.queue import events as ev
@@ -364,6 +365,11 @@ class Queue:
             raise err.CounterNotPaused("{counter}号窗口没有暂停", counter=counter)
         return [ev.CounterResumed(at=now, counter=counter)]
 
+    def toggle_pause(self, counter: int, now: datetime) -> list[ev.Event]:
+        """A caller pad's one pause key: pause an open counter, resume a paused one."""
+        state = self._require_counter(counter)
+        return self.resume(counter, now) if state.paused else self.pause(counter, now)
+
     def staff_counter(self, staff: str) -> int | None:
         """The counter ``staff`` is logged in at, if any."""
         return next((n for n, c in self.counters.items() if c.logged_in == staff), None)
@@ -463,116 +469,126 @@ class Queue:
             self.apply(e)
 
     def apply(self, e: ev.Event) -> None:
-        """Change state by one event. Events come from the log: they are not re-checked."""
+        """Change state by one event. Events come from the log: they are not re-checked.
+        Events that carry no queue state (devices, printing, notices, evaluation requests)
+        only move :attr:`last_event_at`."""
         self.last_event_at = e.at
-        if isinstance(e, ev.TicketIssued):
-            prio = Priority(e.priority) if e.priority else None
-            self.tickets[e.ticket] = Ticket(
-                id=e.ticket,
-                number=e.number,
-                day=e.day,
-                seq=e.serial,
-                service=e.service,
-                original_service=e.service,
-                priority=prio,
-                issued_at=e.at,
-                queued_at=e.at,
-                queue_order=self._next_order(),
-                identified=e.identified,
-            )
-            self._set_status(self.tickets[e.ticket], TicketStatus.WAITING)
-            key = (e.day, e.service)
-            self.issued[key] = max(self.issued.get(key, 0), e.serial)
-            if self.day is None or e.day > self.day:
-                self.day = e.day
-        elif isinstance(e, ev.TicketCalled):
-            t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.CALLED)
-            t.counter = e.counter
-            t.called_at = e.at
-            t.first_called_at = t.first_called_at or e.at
-            t.recalls = 0
+        reducer = _REDUCERS.get(type(e))
+        if reducer is not None:
+            reducer(self, e)
+
+    def _on_issued(self, e: ev.TicketIssued) -> None:
+        prio = Priority(e.priority) if e.priority else None
+        self.tickets[e.ticket] = Ticket(
+            id=e.ticket,
+            number=e.number,
+            day=e.day,
+            seq=e.serial,
+            service=e.service,
+            original_service=e.service,
+            priority=prio,
+            issued_at=e.at,
+            queued_at=e.at,
+            queue_order=self._next_order(),
+            identified=e.identified,
+        )
+        self._set_status(self.tickets[e.ticket], TicketStatus.WAITING)
+        key = (e.day, e.service)
+        self.issued[key] = max(self.issued.get(key, 0), e.serial)
+        if self.day is None or e.day > self.day:
+            self.day = e.day
+
+    def _on_called(self, e: ev.TicketCalled) -> None:
+        t = self.tickets[e.ticket]
+        self._set_status(t, TicketStatus.CALLED)
+        t.counter = e.counter
+        t.called_at = e.at
+        t.first_called_at = t.first_called_at or e.at
+        t.recalls = 0
+        t.target_counter = None
+        if e.staff:
+            t.staff = e.staff
+            t.first_staff = t.first_staff or e.staff
+            self.counters[e.counter].staff = e.staff
+        self.counters[e.counter].current = t.id
+
+    def _on_recalled(self, e: ev.TicketRecalled) -> None:
+        self.tickets[e.ticket].recalls = e.recall
+
+    def _on_started(self, e: ev.TicketStarted) -> None:
+        t = self.tickets[e.ticket]
+        self._set_status(t, TicketStatus.SERVING)
+        t.started_at = e.at
+        if e.staff:
+            t.staff = e.staff
+            t.first_staff = t.first_staff or e.staff
+
+    def _on_done(self, e: ev.TicketDone) -> None:
+        t = self.tickets[e.ticket]
+        self._set_status(t, TicketStatus.DONE)
+        t.finished_at = e.at
+        began = t.started_at or t.called_at
+        if began is not None:
+            self.service_times[t.service].add((e.at - began).total_seconds())
+        self._release(e.counter, t.id)
+
+    def _on_no_show(self, e: ev.TicketNoShow) -> None:
+        t = self.tickets[e.ticket]
+        self._set_status(t, TicketStatus.NO_SHOW)
+        t.finished_at = e.at
+        self._release(e.counter, t.id, finished=False)
+
+    def _on_reinstated(self, e: ev.TicketReinstated) -> None:
+        t = self.tickets[e.ticket]
+        self._set_status(t, TicketStatus.WAITING)
+        t.queued_at = e.at  # back of the queue: 过号重新排队
+        t.queue_order = self._next_order()
+        t.finished_at = None
+
+    def _on_transferred(self, e: ev.TicketTransferred) -> None:
+        t = self.tickets[e.ticket]
+        self._set_status(t, TicketStatus.WAITING)
+        t.transfers += 1
+        t.started_at = None
+        t.called_at = None
+        t.overdue_alerted = False
+        if e.to_service is not None:
+            t.service = e.to_service
             t.target_counter = None
-            if e.staff:
-                t.staff = e.staff
-                t.first_staff = t.first_staff or e.staff
-                self.counters[e.counter].staff = e.staff
-            self.counters[e.counter].current = t.id
-        elif isinstance(e, ev.TicketRecalled):
-            self.tickets[e.ticket].recalls = e.recall
-        elif isinstance(e, ev.TicketStarted):
-            t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.SERVING)
-            t.started_at = e.at
-            if e.staff:
-                t.staff = e.staff
-                t.first_staff = t.first_staff or e.staff
-        elif isinstance(e, ev.TicketDone):
-            t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.DONE)
-            t.finished_at = e.at
-            began = t.started_at or t.called_at
-            if began is not None:
-                self.service_times[t.service].add((e.at - began).total_seconds())
-            self._release(e.counter, t.id)
-        elif isinstance(e, ev.TicketNoShow):
-            t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.NO_SHOW)
-            t.finished_at = e.at
-            self._release(e.counter, t.id, finished=False)
-        elif isinstance(e, ev.TicketReinstated):
-            t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.WAITING)
-            t.queued_at = e.at  # back of the queue: 过号重新排队
-            t.queue_order = self._next_order()
-            t.finished_at = None
-        elif isinstance(e, ev.TicketTransferred):
-            t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.WAITING)
-            t.transfers += 1
-            t.started_at = None
-            t.called_at = None
-            t.overdue_alerted = False
-            if e.to_service is not None:
-                t.service = e.to_service
-                t.target_counter = None
-            if e.to_counter is not None:
-                t.target_counter = e.to_counter
-            self._release(e.counter, t.id, finished=False)
-        elif isinstance(e, ev.TicketCancelled | ev.TicketExpired):
-            t = self.tickets[e.ticket]
-            self._set_status(
-                t,
-                TicketStatus.CANCELLED
-                if isinstance(e, ev.TicketCancelled)
-                else TicketStatus.EXPIRED,
-            )
-            t.finished_at = e.at
-            for c in self.counters.values():
-                if c.current == t.id:
-                    c.current = None
-        elif isinstance(e, ev.TicketOverdue):
-            self.tickets[e.ticket].overdue_alerted = True
-        elif isinstance(e, ev.TicketEvaluated):
-            self.tickets[e.ticket].score = e.score
-        elif isinstance(e, ev.CounterPaused):
-            self.counters[e.counter].paused = True
-        elif isinstance(e, ev.CounterResumed):
-            self.counters[e.counter].paused = False
-        elif isinstance(e, ev.StaffLoggedIn):
-            self.counters.setdefault(e.counter, CounterState(number=e.counter)).logged_in = e.staff
-        elif isinstance(e, ev.StaffLoggedOut):
-            state = self.counters.get(e.counter)
-            if state is not None and state.logged_in == e.staff:
-                state.logged_in = None
-        elif isinstance(e, ev.DayClosed):
-            if e.automatic:
-                if self.closed_day is None or e.day > self.closed_day:
-                    self.closed_day = e.day
-            else:
-                self.closed_day = e.day
-            self._forget_before(e)
-        # Other events (devices, printing, notices, evaluation requests) carry no queue state.
+        if e.to_counter is not None:
+            t.target_counter = e.to_counter
+        self._release(e.counter, t.id, finished=False)
+
+    def _on_withdrawn(self, e: ev.TicketCancelled | ev.TicketExpired) -> None:
+        t = self.tickets[e.ticket]
+        cancelled = isinstance(e, ev.TicketCancelled)
+        self._set_status(t, TicketStatus.CANCELLED if cancelled else TicketStatus.EXPIRED)
+        t.finished_at = e.at
+        for c in self.counters.values():
+            if c.current == t.id:
+                c.current = None
+
+    def _on_overdue(self, e: ev.TicketOverdue) -> None:
+        self.tickets[e.ticket].overdue_alerted = True
+
+    def _on_evaluated(self, e: ev.TicketEvaluated) -> None:
+        self.tickets[e.ticket].score = e.score
+
+    def _on_paused(self, e: ev.CounterPaused | ev.CounterResumed) -> None:
+        self.counters[e.counter].paused = isinstance(e, ev.CounterPaused)
+
+    def _on_logged_in(self, e: ev.StaffLoggedIn) -> None:
+        self.counters.setdefault(e.counter, CounterState(number=e.counter)).logged_in = e.staff
+
+    def _on_logged_out(self, e: ev.StaffLoggedOut) -> None:
+        state = self.counters.get(e.counter)
+        if state is not None and state.logged_in == e.staff:
+            state.logged_in = None
+
+    def _on_day_closed(self, e: ev.DayClosed) -> None:
+        if not e.automatic or self.closed_day is None or e.day > self.closed_day:
+            self.closed_day = e.day
+        self._forget_before(e)
 
     def _set_status(self, t: Ticket, status: TicketStatus) -> None:
         t.status = status
@@ -606,3 +622,25 @@ class Queue:
         for c in self.counters.values():
             if c.last is not None and c.last not in self.tickets:
                 c.last = None
+
+
+# Which reducer applies which event (events missing here carry no queue state).
+_REDUCERS: dict[type[ev.Event], Callable[[Queue, Any], None]] = {
+    ev.TicketIssued: Queue._on_issued,
+    ev.TicketCalled: Queue._on_called,
+    ev.TicketRecalled: Queue._on_recalled,
+    ev.TicketStarted: Queue._on_started,
+    ev.TicketDone: Queue._on_done,
+    ev.TicketNoShow: Queue._on_no_show,
+    ev.TicketReinstated: Queue._on_reinstated,
+    ev.TicketTransferred: Queue._on_transferred,
+    ev.TicketCancelled: Queue._on_withdrawn,
+    ev.TicketExpired: Queue._on_withdrawn,
+    ev.TicketOverdue: Queue._on_overdue,
+    ev.TicketEvaluated: Queue._on_evaluated,
+    ev.CounterPaused: Queue._on_paused,
+    ev.CounterResumed: Queue._on_paused,
+    ev.StaffLoggedIn: Queue._on_logged_in,
+    ev.StaffLoggedOut: Queue._on_logged_out,
+    ev.DayClosed: Queue._on_day_closed,
+}

@@ -15,19 +15,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
-
 from drivers.sim.idcard import SimCard
-from kiosk.api.routes.lobby import hash_pin
 from kiosk.clock import FakeClock
 from kiosk.config import HallConfig, LobbySettings
 from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.auth import hash_pin
 from kiosk.hall.root import HallApp
 from tests.helpers.hall import KIOSK, MANAGER, Api, example_config, morning
 from ui.lobby.app import Lobby, build_lobby
+from ui.qt.core import QEventLoop, QPoint, QRect, Qt
+from ui.qt.gui import QFontMetrics
+from ui.qt.test import QTest
+from ui.qt.widgets import QLabel, QPushButton, QWidget
 
 ADMIN_PIN = "2468"
 Waiter = Callable[..., Any]
@@ -37,7 +36,7 @@ def spin_until(condition: Callable[[], object], timeout: int = 10_000) -> None:
     """Process Qt events until ``condition`` holds (for scripts; tests use qtbot)."""
     deadline = time.monotonic() + timeout / 1000
     # A loop instance: QCoreApplication.processEvents is one of PySide6 6.12's void calls
-    # that lose a reference to None (ui/common/immortals.py).
+    # that lose a reference to None (ui/qt/immortals.py).
     loop = QEventLoop()
     while True:
         loop.processEvents()

@@ -26,14 +26,7 @@ it moves JSON between the LAN API and the GUI thread and draws a few things Qt l
   a UI (``assets/translations/<domain>_<lang>.qm``); Chinese is the source language.
 - :mod:`ui.common.idle` — :class:`~ui.common.idle.IdleWatch`: user inactivity measured on an
   injectable clock (tests move a fake clock instead of sleeping).
-- :mod:`ui.common.immortals` — :func:`~ui.common.immortals.keep_immortal`: PySide6 6.12 on
-  CPython 3.11 drops a reference to ``None`` at every call of a void Qt method, which ends
-  in "deallocating None" after a day's work. Importing :mod:`ui.common` applies the guard;
-  a long-running UI calls ``keep_immortal()`` from its periodic timer as well.
 
-Qt is imported only under ``ui/`` (``tests/test_architecture.py``).
+Qt comes through :mod:`ui.qt` only, which also applies the guard against PySide6 6.12's
+lost references to ``None`` (``tests/test_architecture.py``).
 """
-
-from ui.common.immortals import keep_immortal
-
-keep_immortal()

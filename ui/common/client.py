@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from kiosk.client import api_client
+from ui.qt.core import QObject, QThread, Signal, Slot
 
 log = logging.getLogger("ui.client")
 

@@ -14,9 +14,10 @@ import threading
 from typing import Any
 from urllib.parse import quote
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect
+
+from ui.qt.core import QObject, QThread, Signal, Slot
 
 log = logging.getLogger("ui.events")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QFont, QFontDatabase
+from ui.qt.gui import QFont, QFontDatabase
 
 log = logging.getLogger("ui.fonts")
 

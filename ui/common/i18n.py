@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTranslator, Signal
+from ui.qt.core import QCoreApplication, QObject, QTranslator, Signal
 
 log = logging.getLogger("ui.i18n")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from ui.qt.core import QEvent, QObject, Signal
 
 ACTIVITY_EVENTS = frozenset(
     {

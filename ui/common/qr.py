@@ -6,9 +6,9 @@ nothing is rasterised by PIL and converted.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from ui.qt.core import QRect, QSize, Qt
+from ui.qt.gui import QColor, QImage, QPainter, QPaintEvent
+from ui.qt.widgets import QSizePolicy, QWidget
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
 

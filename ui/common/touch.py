@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtGui import QScreen
+from ui.qt.gui import QScreen
 
 MIN_TARGET_MM = 15.0
 FALLBACK_DPI = 96.0

@@ -11,11 +11,7 @@ import argparse
 import logging
 import signal
 import sys
-from typing import Any
-
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING, Any
 
 from ui.common.fonts import ui_font
 from ui.common.i18n import Languages
@@ -23,13 +19,20 @@ from ui.common.servertime import ServerClock
 from ui.counter.customer import CustomerScreen
 from ui.counter.session import CounterSession
 from ui.counter.window import CounterWindow
+from ui.qt.core import QTimer
+from ui.qt.gui import QGuiApplication
+from ui.qt.immortals import require_reference_guard
+from ui.qt.widgets import QApplication
+
+if TYPE_CHECKING:
+    from kiosk.config import HallConfig
 
 log = logging.getLogger("ui.counter")
 
 
 def counter_tokens(args: argparse.Namespace) -> dict[int, str]:
     """counter → token of the counters this box may operate."""
-    cfg = getattr(args, "hall_config", None)
+    cfg: HallConfig | None = getattr(args, "hall_config", None)
     if args.token:
         if not args.counter:
             raise SystemExit("--token needs --counter")
@@ -46,7 +49,8 @@ def counter_tokens(args: argparse.Namespace) -> dict[int, str]:
 
 def run_counter(args: argparse.Namespace) -> int:
     tokens = counter_tokens(args)
-    cfg = getattr(args, "hall_config", None)
+    require_reference_guard("counter")
+    cfg: HallConfig | None = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kiosk-counter")

@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (
+from ui.common.fonts import ui_font
+from ui.counter.text import named
+from ui.qt.core import QCoreApplication, Qt, QTimer, Signal, Slot
+from ui.qt.widgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -21,9 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ui.common.fonts import ui_font
-from ui.counter.text import named
 
 SCORES = (
     (1, "非常满意", "#2e8540"),

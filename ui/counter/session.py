@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
-
 from ui.common.client import ApiReply, HallClient
 from ui.common.events import EventStream
 from ui.common.servertime import ServerClock
+from ui.qt.core import QCoreApplication, QObject, Signal, Slot
 
 log = logging.getLogger("ui.counter")
 
@@ -264,41 +263,55 @@ class CounterSession(QObject):
     @Slot(dict)
     def _on_message_received(self, msg: dict[str, Any]) -> None:
         kind = msg.get("type", "")
+        self._sync_clock(msg)
+        if kind in ("hello", "queue.changed"):
+            self._on_queue_message(kind, msg)
+            return
+        if msg.get("counter") == self.counter:
+            self._on_counter_event(kind, msg)
+        if kind in ("ticket.reinstated", "ticket.expired", "ticket.cancelled"):
+            self._forget_no_show(msg.get("ticket", ""))
+
+    def _sync_clock(self, msg: dict[str, Any]) -> None:
+        """The hall's time, from every message that carries it (a ServerClock follows it)."""
         sync = getattr(self.clock, "sync", None)
         if sync is not None and msg.get("at"):
             sync(msg["at"])
+
+    def _on_queue_message(self, kind: str, msg: dict[str, Any]) -> None:
+        """``hello`` (after every connect) or ``queue.changed``: the whole queue."""
         if kind == "hello" and not self.online:
             self.online = True
             self.connection_changed.emit(True)
-        if kind in ("hello", "queue.changed"):
-            queue = msg.get("queue", msg)
-            self.queue = queue
-            self.queue_changed.emit(queue)
-            mine = next(
-                (c for c in queue.get("counters", []) if c["counter"] == self.counter), None
+        queue = msg.get("queue", msg)
+        self.queue = queue
+        self.queue_changed.emit(queue)
+        mine = next((c for c in queue.get("counters", []) if c["counter"] == self.counter), None)
+        if kind == "hello" or mine != self._my_summary:
+            self._my_summary = mine
+            self.refresh()
+        if kind == "hello":
+            self.refresh_today()
+
+    def _on_counter_event(self, kind: str, msg: dict[str, Any]) -> None:
+        """An event at this counter."""
+        if kind.startswith("staff."):
+            self.refresh()  # somebody logged in or out here
+        elif kind == "ticket.no_show":
+            self.no_shows[msg["ticket"]] = msg.get("number", "")
+            self.no_shows_changed.emit(sorted(self.no_shows.items()))
+        elif kind == "evaluation.requested":
+            self.evaluation_requested.emit(msg["ticket"], msg.get("number", ""))
+        elif kind == "ticket.evaluated":
+            self.evaluation_recorded.emit(
+                msg["ticket"], msg.get("number", ""), int(msg.get("score", 0))
             )
-            if kind == "hello" or mine != self._my_summary:
-                self._my_summary = mine
-                self.refresh()
-            if kind == "hello":
-                self.refresh_today()
-            return
-        if msg.get("counter") == self.counter:
-            if kind.startswith("staff."):
-                self.refresh()  # somebody logged in or out here
-            elif kind == "ticket.no_show":
-                self.no_shows[msg["ticket"]] = msg.get("number", "")
-                self.no_shows_changed.emit(sorted(self.no_shows.items()))
-            elif kind == "evaluation.requested":
-                self.evaluation_requested.emit(msg["ticket"], msg.get("number", ""))
-            elif kind == "ticket.evaluated":
-                self.evaluation_recorded.emit(
-                    msg["ticket"], msg.get("number", ""), int(msg.get("score", 0))
-                )
-            if kind in _FIGURE_EVENTS and self.staff is not None:
-                self.refresh_today()
-        gone = kind in ("ticket.reinstated", "ticket.expired", "ticket.cancelled")
-        if gone and self.no_shows.pop(msg.get("ticket", ""), None) is not None:
+        if kind in _FIGURE_EVENTS and self.staff is not None:
+            self.refresh_today()
+
+    def _forget_no_show(self, ticket: str) -> None:
+        """A no-show back in the queue, expired or withdrawn leaves the recall list."""
+        if self.no_shows.pop(ticket, None) is not None:
             self.no_shows_changed.emit(sorted(self.no_shows.items()))
 
     @Slot()

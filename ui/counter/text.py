@@ -9,9 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject
-
 from drivers.pii import mask_account
+from ui.qt.core import QCoreApplication, QObject
 
 QObjectT = TypeVar("QObjectT", bound=QObject)
 

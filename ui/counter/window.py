@@ -14,26 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLayout,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
 from ui.common.fonts import ui_font
-from ui.common.immortals import keep_immortal
 from ui.counter.customer import CustomerScreen
 from ui.counter.session import CounterSession
 from ui.counter.text import (
@@ -47,6 +28,24 @@ from ui.counter.text import (
     state_text,
     status_text,
     today_text,
+)
+from ui.qt.core import QCoreApplication, QEvent, Qt, QTimer, Slot
+from ui.qt.gui import QKeySequence, QShortcut
+from ui.qt.immortals import keep_immortal
+from ui.qt.widgets import (
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 log = logging.getLogger("ui.counter")
@@ -710,7 +709,7 @@ class CounterWindow(QWidget):
     @Slot()
     def _on_tick(self) -> None:
         """Waited time and the running service timer, against the hall's clock."""
-        keep_immortal()  # runs all day: see ui.common.immortals
+        keep_immortal()  # runs all day: see ui.qt.immortals
         current = (self.status or {}).get("current")
         now = self.clock.now()
         if current is None:

@@ -5,21 +5,25 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING
 
 from ui.common.fonts import ui_font
 from ui.common.i18n import Languages
 from ui.common.servertime import ServerClock
 from ui.display.window import DisplayWindow
+from ui.qt.core import QTimer
+from ui.qt.gui import QGuiApplication
+from ui.qt.immortals import require_reference_guard
+from ui.qt.widgets import QApplication
+
+if TYPE_CHECKING:
+    from kiosk.config import HallConfig
 
 
 def display_token(args: argparse.Namespace) -> str:
     if args.token:
         return str(args.token)
-    cfg = getattr(args, "hall_config", None)
+    cfg: HallConfig | None = getattr(args, "hall_config", None)
     tokens = [t.token for t in cfg.tokens if t.role == "display"] if cfg else []
     if not tokens:
         raise SystemExit('the config has no display token ([[tokens]] role = "display")')
@@ -28,7 +32,8 @@ def display_token(args: argparse.Namespace) -> str:
 
 def run_display(args: argparse.Namespace) -> int:
     token = display_token(args)
-    cfg = getattr(args, "hall_config", None)
+    require_reference_guard("display")
+    cfg: HallConfig | None = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kiosk-display")

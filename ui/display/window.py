@@ -15,9 +15,14 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import (
+from ui.common.client import ApiReply, HallClient
+from ui.common.events import EventStream
+from ui.common.fonts import ui_font
+from ui.display.board import Board, Call
+from ui.qt.core import QCoreApplication, QRectF, Qt, QTimer, Slot
+from ui.qt.gui import QColor, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
+from ui.qt.immortals import keep_immortal
+from ui.qt.widgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -26,12 +31,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ui.common.client import ApiReply, HallClient
-from ui.common.events import EventStream
-from ui.common.fonts import ui_font
-from ui.common.immortals import keep_immortal
-from ui.display.board import Board, Call
 
 log = logging.getLogger("ui.display")
 
@@ -412,7 +411,7 @@ class DisplayWindow(QWidget):
 
     @Slot()
     def _on_tick(self) -> None:
-        keep_immortal()  # a screen that runs for weeks: see ui.common.immortals
+        keep_immortal()  # a screen that runs for weeks: see ui.qt.immortals
         now = self.clock.now()
         self.time_label.setText(now.strftime("%H:%M"))
         weekdays = (

@@ -20,9 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtWidgets import QApplication
-
 from ui.common.client import HallClient
 from ui.common.events import EventStream
 from ui.common.fonts import ui_font
@@ -30,6 +27,9 @@ from ui.common.i18n import Languages
 from ui.common.idle import IdleWatch
 from ui.lobby.controller import LobbyController
 from ui.lobby.window import LobbyWindow
+from ui.qt.core import QCoreApplication, QEvent, QTimer
+from ui.qt.immortals import require_reference_guard
+from ui.qt.widgets import QApplication
 
 log = logging.getLogger("ui.lobby")
 
@@ -121,11 +121,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--size", default="", help="window size WxH (windowed), e.g. 1080x1920")
     p.add_argument("--orientation", choices=["auto", "portrait", "landscape"], default="auto")
     p.add_argument(
-        "--hash-pin",
-        action="store_true",
-        help="read an admin PIN (4-12 digits) and print the [lobby] admin_pin_hash for it",
-    )
-    p.add_argument(
         "--bench-first-frame",
         action="store_true",
         help="print 'interactive' once the first live frame is painted (bench/lobby.py)",
@@ -135,8 +130,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.hash_pin:
-        return print_pin_hash()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -152,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if not url or not token:
         print("kiosk ui: give --config, or --url and --token", file=sys.stderr)
         return 2
+    require_reference_guard("ui")
     app = QApplication(sys.argv[:1])
     app.setApplicationName("kiosk-lobby")
     lobby = build_lobby(url, token, kiosk_mode=not args.windowed, orientation=args.orientation)
@@ -172,28 +166,6 @@ def main(argv: list[str] | None = None) -> int:
         return app.exec()
     finally:
         lobby.close()
-
-
-def print_pin_hash() -> int:
-    """``kiosk ui --hash-pin``: the PIN typed twice (or one line on stdin), its hash printed
-    for ``[lobby] admin_pin_hash``. The PIN itself is never written anywhere."""
-    import getpass
-
-    from kiosk.api.routes.lobby import hash_pin
-
-    if sys.stdin.isatty():
-        pin = getpass.getpass("admin PIN (4-12 digits): ")
-        if getpass.getpass("again: ") != pin:
-            print("the two PINs differ", file=sys.stderr)
-            return 2
-    else:
-        pin = sys.stdin.readline().strip()
-    try:
-        print(hash_pin(pin))
-    except ValueError as exc:
-        print(f"kiosk ui --hash-pin: {exc}", file=sys.stderr)
-        return 2
-    return 0
 
 
 def _size(text: str, orientation: str) -> tuple[int, int]:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
-
-from PySide6.QtCore import QObject, Signal, Slot
 
 from drivers.pii import mask_account
 from ui.common.client import ApiReply, HallClient
@@ -24,6 +23,7 @@ from ui.common.idle import IdleWatch
 from ui.lobby import text as tx
 from ui.lobby.flow import Flow, IdCardRead
 from ui.lobby.window import LobbyWindow
+from ui.qt.core import QObject, Signal, Slot
 
 log = logging.getLogger("ui.lobby")
 
@@ -72,6 +72,7 @@ class LobbyController(QObject):
         self.home_deadline: float | None = None
         self._notices_fetched = False
         self._settings_pending = False
+        self._message_handlers = self._hall_message_handlers()
         self._wire()
 
     # ------------------------------------------------------------------ wiring
@@ -108,9 +109,9 @@ class LobbyController(QObject):
         w.admin.refresh_requested.connect(self._on_admin_refresh)
         w.admin.exit_requested.connect(self._on_admin_exit)
         for screen in w.screens.values():
-            if getattr(screen, "home_button", None) is not None:
+            if screen.home_button is not None:
                 screen.home_button.clicked.connect(self.go_home)
-            if getattr(screen, "back_button", None) is not None:
+            if screen.back_button is not None:
                 screen.back_button.clicked.connect(
                     lambda _=False, name=screen.NAME: self._on_back(name)
                 )
@@ -184,35 +185,60 @@ class LobbyController(QObject):
 
     @Slot(dict)
     def _on_message_received(self, msg: dict[str, Any]) -> None:
-        kind = msg.get("type", "")
-        if kind in ("hello", "queue.changed"):
-            queue = msg.get("queue", msg)
-            self._set_queue(queue.get("services", []))
-            if kind == "hello":
-                if self.settings is None:
-                    self._fetch_settings()
-                if not self._notices_fetched:
-                    self._notices_fetched = True
-                    self._fetch_notices()
-        elif kind in ("ticket.printed", "ticket.print_failed"):
-            self._on_print_event(msg)
-        elif kind == "id_card.read":
-            self._on_card(IdCardRead.from_message(msg))
-        elif kind == "id_card.error":
-            if self.window.current == "identify":
-                self.window.identify.set_status("read_failed")
-        elif kind == "notice.changed":
-            key = str(msg.get("notice", ""))
-            if msg.get("withdrawn"):
-                self.notices.pop(key, None)
-            else:
-                self.notices[key] = self._notice_title(msg)
-            self._show_notices()
-            self._fetch_notices()  # the whole list (areas, end times) where the daemon has it
-        elif kind in ("device.fault", "device.recovered") and self.window.current == "admin":
-            self._on_admin_refresh()
-        elif kind == "hall.reconfigured":
+        handler = self._message_handlers.get(msg.get("type", ""))
+        if handler is not None:
+            handler(msg)
+
+    def _hall_message_handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
+        """What the lobby does with each message the hall daemon pushes (others: nothing)."""
+        return {
+            "hello": self._on_hello,
+            "queue.changed": self._on_queue_changed,
+            "ticket.printed": self._on_print_event,
+            "ticket.print_failed": self._on_print_event,
+            "id_card.read": self._on_card_read,
+            "id_card.error": self._on_card_error,
+            "notice.changed": self._on_notice_changed,
+            "device.fault": self._on_device_changed,
+            "device.recovered": self._on_device_changed,
+            "hall.reconfigured": self._on_hall_reconfigured,
+        }
+
+    def _on_hello(self, msg: dict[str, Any]) -> None:
+        """Connected (again): the whole queue, and what the lobby still lacks."""
+        self._on_queue_changed(msg)
+        if self.settings is None:
             self._fetch_settings()
+        if not self._notices_fetched:
+            self._notices_fetched = True
+            self._fetch_notices()
+
+    def _on_queue_changed(self, msg: dict[str, Any]) -> None:
+        queue = msg.get("queue", msg)
+        self._set_queue(queue.get("services", []))
+
+    def _on_card_read(self, msg: dict[str, Any]) -> None:
+        self._on_card(IdCardRead.from_message(msg))
+
+    def _on_card_error(self, msg: dict[str, Any]) -> None:
+        if self.window.current == "identify":
+            self.window.identify.set_status("read_failed")
+
+    def _on_notice_changed(self, msg: dict[str, Any]) -> None:
+        key = str(msg.get("notice", ""))
+        if msg.get("withdrawn"):
+            self.notices.pop(key, None)
+        else:
+            self.notices[key] = self._notice_title(msg)
+        self._show_notices()
+        self._fetch_notices()  # the whole list (areas, end times) where the daemon has it
+
+    def _on_device_changed(self, msg: dict[str, Any]) -> None:
+        if self.window.current == "admin":
+            self._on_admin_refresh()
+
+    def _on_hall_reconfigured(self, msg: dict[str, Any]) -> None:
+        self._fetch_settings()
 
     def _set_queue(self, services: list[dict[str, Any]]) -> None:
         self.queue_services = services
@@ -694,7 +720,7 @@ class LobbyController(QObject):
 
 
 def tx_not_elderly(age: int) -> str:
-    from PySide6.QtCore import QCoreApplication
+    from ui.qt.core import QCoreApplication
 
     return QCoreApplication.translate(
         "Lobby", "绿色通道（老年人）需年满%1岁。您可以普通取号，也可以到服务台咨询"
@@ -702,7 +728,7 @@ def tx_not_elderly(age: int) -> str:
 
 
 def tx_unreachable() -> str:
-    from PySide6.QtCore import QCoreApplication
+    from ui.qt.core import QCoreApplication
 
     return QCoreApplication.translate("Lobby", "系统暂时无法连接，请稍后再试，或到服务台咨询")
 

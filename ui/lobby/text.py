@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from ui.qt.core import QCoreApplication, QLocale
 
 
 def is_english(lang: str) -> bool:

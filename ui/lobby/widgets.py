@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (
+from ui.lobby.theme import PALETTE, Metrics
+from ui.qt.core import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, SignalInstance, Slot
+from ui.qt.gui import (
     QColor,
     QFont,
     QFontMetrics,
@@ -16,7 +17,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import (
+from ui.qt.widgets import (
     QFrame,
     QGridLayout,
     QLabel,
@@ -25,8 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ui.lobby.theme import PALETTE, Metrics
 
 
 def label(
@@ -82,6 +81,7 @@ class Tile(QPushButton):
         self.info = label(f"{name}_info", "tile-info")
         self.info2 = label(f"{name}_info2", "tile-info")
         box = QVBoxLayout(self)
+        self.box = box
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.title)
         box.addStretch(1)
@@ -96,8 +96,8 @@ class Tile(QPushButton):
 
     def apply_metrics(self, m: Metrics) -> None:
         pad = m.px(26)
-        self.layout().setContentsMargins(pad, pad, pad, pad)
-        self.layout().setSpacing(m.px(6))
+        self.box.setContentsMargins(pad, pad, pad, pad)
+        self.box.setSpacing(m.px(6))
         self._title_px = m.font("tile-name")
         self._fitted_px = 0
         self._fit_title()
@@ -121,7 +121,7 @@ class Tile(QPushButton):
         than a line too many, which would push the figures out of the tile."""
         base = self._title_px
         text = self.title.text()
-        lay = self.layout()
+        lay = self.box
         margins = lay.contentsMargins()
         width = self.width() - margins.left() - margins.right()
         if not base or not text or width <= 0:
@@ -204,7 +204,7 @@ class Keypad(QWidget):
         self.keys[digit] = b
 
     def _special(
-        self, grid: QGridLayout, name: str, row: int, col: int, sig: Signal
+        self, grid: QGridLayout, name: str, row: int, col: int, sig: SignalInstance
     ) -> QPushButton:
         b = button(name, "key", "word")
         b.clicked.connect(sig)

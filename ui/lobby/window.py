@@ -13,9 +13,15 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import (
+from ui.common.touch import min_target_px
+from ui.lobby import screens as sc
+from ui.lobby import text as tx
+from ui.lobby.theme import Metrics, metrics_for, stylesheet
+from ui.lobby.widgets import button, label
+from ui.qt.core import QCoreApplication, QEvent, Qt, Signal
+from ui.qt.gui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from ui.qt.immortals import keep_immortal
+from ui.qt.widgets import (
     QApplication,
     QBoxLayout,
     QHBoxLayout,
@@ -26,13 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ui.common.immortals import keep_immortal
-from ui.common.touch import min_target_px
-from ui.lobby import screens as sc
-from ui.lobby import text as tx
-from ui.lobby.theme import Metrics, metrics_for, stylesheet
-from ui.lobby.widgets import button, label
 
 LONG_PRESS_S = 3.0
 

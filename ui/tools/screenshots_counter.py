@@ -24,9 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
 from kiosk.clock import FakeClock  # noqa: E402
 from tests.helpers.hall import DISPLAY, MANAGER, TZ, counter_token  # noqa: E402
 from tests.helpers.uihall import UiHall, ui_hall  # noqa: E402
@@ -35,6 +32,8 @@ from ui.counter.customer import CustomerScreen  # noqa: E402
 from ui.counter.session import CounterSession  # noqa: E402
 from ui.counter.window import CounterWindow  # noqa: E402
 from ui.display.window import DisplayWindow  # noqa: E402
+from ui.qt.core import QEventLoop, QTimer  # noqa: E402
+from ui.qt.widgets import QApplication, QWidget  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 HALL_NAME = "国网广州供电局天河营业厅"
@@ -220,7 +219,11 @@ def display_shots(tmp: Path) -> None:
             display.resize(*size)
             display.show()
             display.start()
-            wait(lambda d=display: d.online)
+
+            def online(d: DisplayWindow = display) -> bool:
+                return d.online
+
+            wait(online)
             spin(300)
             still(display)
             save(display, out / f"hall-{size[0]}x{size[1]}.png")

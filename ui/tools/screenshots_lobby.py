@@ -24,10 +24,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from tests.helpers.lobby import (  # noqa: E402
     STAGES,
     LobbyHarness,
@@ -35,6 +31,9 @@ from tests.helpers.lobby import (  # noqa: E402
     spin_until,
 )
 from ui.common.touch import min_target_px  # noqa: E402
+from ui.qt.core import QEventLoop  # noqa: E402
+from ui.qt.gui import QImage  # noqa: E402
+from ui.qt.widgets import QApplication  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots" / "lobby"
 ORIENTATIONS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -58,7 +57,7 @@ def settle(seconds: float = 0.15) -> None:
 def save(image: QImage, path: Path) -> None:
     """PNG, reduced to a 256-colour palette when Pillow is there (python-escpos brings it):
     a third of the size, no visible difference on flat screens like these."""
-    image.save(str(path), "PNG")
+    image.save(str(path))  # PNG, from the suffix
     try:
         from PIL import Image
     except ImportError:
@@ -80,7 +79,7 @@ def populate(h: LobbyHarness) -> None:
     spin_until(lambda: bool(h.window.home.notices.text))
 
 
-def shoot(orientation: str, look: str, only: set[str]) -> list[Path]:
+def shoot(orientation: str, look: str, only: set[str], out: Path = OUT) -> list[Path]:
     size = ORIENTATIONS[orientation]
     lang, large = LOOKS[look]
     saved = []
@@ -93,7 +92,7 @@ def shoot(orientation: str, look: str, only: set[str]) -> list[Path]:
                 h.tap("lang_toggle")
             if large:
                 h.tap("large_toggle")
-            folder = OUT / orientation / look
+            folder = out / orientation / look
             folder.mkdir(parents=True, exist_ok=True)
             for i, stage in enumerate(STAGES, start=1):
                 if only and stage not in only:
@@ -115,17 +114,18 @@ def main() -> int:
     p.add_argument("--only", action="append", default=[], help="a stage (repeatable)")
     p.add_argument("--orientation", choices=list(ORIENTATIONS), action="append")
     p.add_argument("--look", choices=list(LOOKS), action="append")
+    p.add_argument("--out", type=Path, default=OUT, help="where to write (default: the docs)")
     args = p.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     total = 0
     for orientation in args.orientation or ORIENTATIONS:
         for look in args.look or LOOKS:
-            saved = shoot(orientation, look, set(args.only))
+            saved = shoot(orientation, look, set(args.only), args.out)
             gc.collect()  # the last hall's Qt objects go while the QApplication lives
             total += len(saved)
             print(f"{orientation}/{look}: {len(saved)} screenshots", flush=True)
-    print(f"{total} PNGs in {OUT.relative_to(ROOT)}")
+    print(f"{total} PNGs in {args.out}")
     return 0
 
 

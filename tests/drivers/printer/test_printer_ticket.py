@@ -27,7 +27,7 @@ from drivers.printer.ticket import (
     wire_time_s,
     wrap,
 )
-from drivers.sim.printer import (
+from drivers.sim.escpos_decoder import (
     QrCode,
     RasterImage,
     TextLine,

@@ -8,9 +8,10 @@ import dataclasses
 import pytest
 
 from drivers.sim.idcard import ADULT_CARD
-from kiosk.api.routes.lobby import check_pin, hash_pin
 from kiosk.config import ConfigError, LobbySettings, parse_config
 from kiosk.demo.simhall import SimulatedDevices
+from kiosk.hall.auth import hash_pin
+from kiosk.hall.auth import verify_pin as check_pin
 from tests.helpers.hall import DISPLAY, EXAMPLE, KIOSK, example_config, running_hall
 
 PIN = "2468"
@@ -143,7 +144,7 @@ def test_lobby_settings_are_validated_with_file_line_and_key():
     with pytest.raises(ConfigError) as exc:
         parse_config(text + '\n[lobby]\nadmin_pin_hash = "1234"\n', "hall.toml")
     assert exc.value.key == "lobby.admin_pin_hash" and exc.value.line is not None
-    assert "kiosk ui --hash-pin" in str(exc.value)
+    assert "kiosk config hash-pin" in str(exc.value)
     with pytest.raises(ConfigError) as exc:
         parse_config(text + '\n[lobby]\norientation = "sideways"\n', "hall.toml")
     assert exc.value.key == "lobby.orientation"

@@ -32,13 +32,62 @@ def kiosk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[s
 
 def test_a_pin_hash_checks_its_pin_and_nothing_else():
     stored = hash_pin("246810")
-    assert stored.startswith("pbkdf2-sha256$100000$")
+    assert stored.startswith("pbkdf2-sha256$120000$")
     assert verify_pin("246810", stored)
     assert not verify_pin("246811", stored) and not verify_pin("", stored)
     assert hash_pin("246810") != stored  # salted
     assert not verify_pin("246810", "plain-text-pin")
+    assert not verify_pin("246810", None)  # an unknown staff member
     with pytest.raises(ValueError):
         hash_pin("12ab")
+    with pytest.raises(ValueError):
+        hash_pin("1234567890123")  # 13 digits: PINs are 4 to 12
+
+
+def test_hashes_of_earlier_versions_still_verify():
+    # The staff PINs of the first release: 100,000 iterations, 4-8 digits.
+    old = hash_pin("13579", iterations=100_000)
+    assert old.startswith("pbkdf2-sha256$100000$") and verify_pin("13579", old)
+
+
+def test_an_unknown_staff_number_costs_a_full_pin_check():
+    """A wrong PIN for a number that does not exist must not answer faster than for a real
+    one (enumeration): the dummy hash it is checked against has today's iteration count."""
+    from kiosk.hall import auth
+
+    assert auth.parse_pin_hash(auth._DUMMY_HASH)[0] == auth.ITERATIONS
+
+
+def test_the_lockout_guard_locks_after_the_limit_and_forgets_when_it_ends():
+    from datetime import datetime, timedelta
+
+    from kiosk.clock import FakeClock
+    from kiosk.hall.auth import LockoutGuard
+
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0))
+    guard = LockoutGuard(clock.now, max_failures=3, lockout=timedelta(minutes=5))
+    assert [guard.failed("staff:1011") for _ in range(3)] == [2, 1, 0]
+    assert guard.locked_for("staff:1011") == timedelta(minutes=5)
+    assert guard.locked_for("staff:1012") is None  # others are not affected
+    clock.advance(299)
+    assert guard.locked_for("staff:1011") is not None
+    clock.advance(1)
+    assert guard.locked_for("staff:1011") is None
+    assert guard.failed("staff:1011") == 2  # a fresh count after the lock ended
+
+
+def test_the_lockout_table_stays_bounded_whatever_is_tried():
+    from datetime import datetime, timedelta
+
+    from kiosk.clock import FakeClock
+    from kiosk.hall.auth import LockoutGuard
+
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0))
+    guard = LockoutGuard(clock.now, max_failures=5, lockout=timedelta(minutes=5), capacity=100)
+    for i in range(10_000):
+        guard.failed(f"device:{i}")
+    assert len(guard) == 100
+    assert guard.failed("device:9999") == 3  # the most recent are the ones kept
 
 
 def test_the_examples_demo_staff_log_in_with_123456():
@@ -114,3 +163,14 @@ def test_kiosk_report_prints_the_day_and_writes_a_printable_page(tmp_path):
     assert r.returncode == 0 and "monthly report 2026-11" in r.stdout and "By staff" in r.stdout
     r = kiosk("report", "--config", str(conf), "--month", "2026-13")
     assert r.returncode == 2 and "YYYY-MM" in r.stderr
+
+
+def test_one_command_hashes_every_pin_staff_and_admin_alike(tmp_path):
+    """`kiosk config hash-pin` is the one command: its line works as a staff pin_hash and as
+    the lobby's admin_pin_hash (12 digits, the longest PIN)."""
+    r = kiosk("config", "hash-pin", "--stdin", stdin="864209753102\n")
+    assert r.returncode == 0, r.stderr
+    stored = r.stdout.strip().split('"')[1]
+    assert "864209753102" not in r.stdout
+    cfg = parse_config(TEXT + f'\n[lobby]\nadmin_pin_hash = "{stored}"\n', "hall.toml")
+    assert verify_pin("864209753102", cfg.lobby.admin_pin_hash)

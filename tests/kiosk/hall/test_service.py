@@ -29,7 +29,7 @@ def test_concurrent_requests_get_unique_durable_numbers_and_ordered_events(tmp_p
 
     def kiosk(service: str) -> None:
         for _ in range(60):
-            number = hall.issue_ticket(service)["number"]
+            number = hall.issue_ticket(service).number
             with lock:
                 got.append(number)
 
@@ -79,7 +79,7 @@ def test_a_failed_batch_fails_every_request_in_it_and_leaves_the_log_state(tmp_p
     def kiosk() -> None:
         for _ in range(30):
             try:
-                n = hall.issue_ticket("B")["number"]
+                n = hall.issue_ticket("B").number
                 result = "ok:" + n
             except StorageError:
                 result = "refused"
@@ -102,7 +102,7 @@ def test_a_failed_batch_fails_every_request_in_it_and_leaves_the_log_state(tmp_p
     assert rebuilt.queue_view() == hall.queue_view()
     # Space again: numbering continues right after the last durable number.
     store._conn.execute("PRAGMA max_page_count=1073741823")
-    assert hall.issue_ticket("B")["number"] == f"B{len(durable) + 1:03d}"
+    assert hall.issue_ticket("B").number == f"B{len(durable) + 1:03d}"
     assert hall.storage_error is None
     store.close()
 
@@ -117,6 +117,6 @@ def test_a_refused_request_still_makes_the_days_rollover_durable(tmp_path):
         assert exc.__class__.__name__ == "NoCurrentTicket"
     types = [s.event.TYPE for s in store.events()]
     assert types[-2:] == [ev.TicketExpired.TYPE, ev.DayClosed.TYPE]
-    assert hall.issue_ticket("A")["number"] == "A001"
+    assert hall.issue_ticket("A").number == "A001"
     assert morning() + timedelta(days=1) > morning()
     store.close()

@@ -26,7 +26,7 @@ def main() -> None:
     print("ready", flush=True)
     while True:
         t = hall.issue_ticket(services[i % len(services)])
-        sys.stdout.write(t["number"] + "\n")
+        sys.stdout.write(t.number + "\n")
         sys.stdout.flush()
         if i % 7 == 0:  # some calls too, so the log holds more than issues
             hall.call_next(1 + i % 4)

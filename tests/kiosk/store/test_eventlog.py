@@ -96,13 +96,13 @@ def test_state_is_rebuilt_from_the_log_after_a_restart(tmp_path):
     store = EventStore(tmp_path / "hall.db")
     again = Hall(cfg, store, clock)
     view = again.queue_view()
-    assert {c["counter"]: c["state"] for c in view["counters"]} == {
+    assert {c.counter: c.state for c in view.counters} == {
         1: "busy",
         2: "paused",
         3: "idle",
         4: "idle",
     }
-    assert again.issue_ticket("A")["number"] == "A003"
+    assert again.issue_ticket("A").number == "A003"
     store.close()
 
 
@@ -119,12 +119,13 @@ def test_rebuild_starts_at_the_last_full_close(tmp_path):
     assert store.replay_start() == 10
     rebuilt = Hall(cfg, store, clock)
     assert list(rebuilt.queue.tickets) == ["20261124-A001"]
-    assert rebuilt.issue_ticket("A")["number"] == "A002"
+    assert rebuilt.issue_ticket("A").number == "A002"
     store.close()
 
 
 def test_personal_data_stays_out_of_the_log_and_is_purged_at_close(tmp_path):
     from kiosk.hall.service import IdCardInput
+    from kiosk.hall.views import PersonalView
 
     cfg = example_config(tmp_path)
     store = EventStore(tmp_path / "hall.db")
@@ -132,11 +133,9 @@ def test_personal_data_stays_out_of_the_log_and_is_purged_at_close(tmp_path):
     t = hall.issue_ticket(
         "A", id_card=IdCardInput("11010519491231002X", "张三丰"), account="3100000001"
     )
-    assert hall.personal_view(t["id"]) == {
-        "account": "3100000001",
-        "id_masked": "1101**********002X",
-        "name_masked": "张**",
-    }
+    assert hall.personal_view(t.id) == PersonalView(
+        account="3100000001", id_masked="1101**********002X", name_masked="张**"
+    )
     raw = (tmp_path / "hall.db").read_bytes() + (tmp_path / "hall.db-wal").read_bytes()
     conn = sqlite3.connect(tmp_path / "hall.db")
     log_text = " ".join(r[0] for r in conn.execute("SELECT data FROM events"))
@@ -144,7 +143,7 @@ def test_personal_data_stays_out_of_the_log_and_is_purged_at_close(tmp_path):
     assert "11010519491231002X" not in log_text and "张三丰" not in log_text
     assert b"11010519491231002X" not in raw
     hall.close_day()
-    assert hall.personal_view(t["id"]) is None
+    assert hall.personal_view(t.id) is None
     store.close()
 
 
@@ -159,13 +158,13 @@ def test_a_full_disk_refuses_the_ticket_and_changes_nothing(tmp_path):
     with pytest.raises(StorageError, match="full"):
         for _ in range(200):
             hall.issue_ticket("A")
-    seen = hall.queue_view()["services"][0]["waiting"]
+    seen = hall.queue_view().services[0].waiting
     assert hall.storage_error and "full" in hall.storage_error
     store._conn.execute("PRAGMA max_page_count=1073741823")
     nxt = hall.issue_ticket("A")
     numbers = store.issued_numbers(morning().date())
     assert numbers == [f"A{i:03d}" for i in range(1, len(numbers) + 1)]  # no gap, no duplicate
-    assert nxt["number"] == numbers[-1] and nxt["ahead"] == seen
+    assert nxt.number == numbers[-1] and nxt.ahead == seen
     assert hall.storage_error is None
     store.close()
 
@@ -216,5 +215,5 @@ def test_numbers_are_never_lost_or_duplicated_when_the_process_is_killed(tmp_pat
     assert len(numbers) >= 20  # every round answered at least one ticket
     # And the log replays into a consistent queue.
     hall = Hall(example_config(tmp_path), store, FakeClock(morning() + timedelta(hours=1)))
-    assert sum(s["waiting"] for s in hall.queue_view()["services"]) > 0
+    assert sum(s.waiting for s in hall.queue_view().services) > 0
     store.close()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import qrcode
-from PySide6.QtGui import QColor, QFontInfo
 
 from ui.common.fonts import FAMILY, ui_font
 from ui.common.idle import IdleWatch
 from ui.common.qr import QUIET_ZONE, qr_image, qr_matrix
 from ui.common.touch import FALLBACK_DPI, MIN_TARGET_MM, mm_to_px, plausible_dpi
+from ui.qt.gui import QColor, QFontInfo
 
 
 def test_the_drawn_qr_code_has_exactly_the_modules_of_its_payload(qapp):

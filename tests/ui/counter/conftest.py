@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from tests.helpers.hall import counter_token
 from tests.helpers.uihall import UiHall, ui_hall
 from ui.counter.customer import CustomerScreen
 from ui.counter.session import CounterSession
 from ui.counter.window import CounterWindow
+from ui.qt.core import Qt
+from ui.qt.widgets import QApplication
 
 
 @dataclass

@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from PySide6.QtCore import Qt
-
 from drivers.hallbus.codec import Score
 from tests.helpers.hall import counter_token
 from tests.helpers.uihall import recording_player, ui_hall
 from ui.counter.text import TimerLevel
 from ui.counter.voice import PromptVoice
+from ui.qt.core import Qt
 
 
 def ticket(hall, tid: str) -> dict:

@@ -3,10 +3,9 @@ customer's window screen on the hall bus and the main hall display."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from tests.helpers.hall import DISPLAY
 from ui.display.window import DisplayWindow
+from ui.qt.core import Qt
 
 
 def test_a_paused_counter_is_shown_paused_everywhere_and_resumes(hall, caller, qtbot):

@@ -58,7 +58,7 @@ def test_placeholders_survive_translation(domain):
 
 @pytest.mark.parametrize(("domain", "context"), [("counter", "Counter"), ("display", "Display")])
 def test_strings_go_through_one_context_lupdate_understands(domain, context):
-    for path in (ROOT / "ui" / domain).glob("*.py"):
+    for path in (ROOT / "ui" / domain).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -73,9 +73,8 @@ def test_strings_go_through_one_context_lupdate_understands(domain, context):
 
 
 def test_the_english_soft_caller_speaks_english(qtbot):
-    from PySide6.QtCore import QCoreApplication
-
     from ui.common.i18n import Languages
+    from ui.qt.core import QCoreApplication
 
     languages = Languages("counter")
     languages.set_language("en")

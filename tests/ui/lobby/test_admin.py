@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-
 from tests.helpers.lobby import ADMIN_PIN
+from ui.qt.core import Qt
+from ui.qt.test import QTest
 
 
 def open_pin(lobby):

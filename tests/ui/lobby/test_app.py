@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.api.routes.lobby import check_pin
 from tests.helpers.hall import KIOSK, example_config, running_hall
 from ui.lobby.app import target_from_config
 
@@ -46,16 +45,6 @@ def test_the_program_shows_the_live_queue_and_stops_cleanly_on_sigterm(tmp_path)
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=20)
         assert proc.returncode == 0, err
-
-
-def test_hash_pin_prints_a_hash_the_daemon_accepts(tmp_path):
-    proc = lobby_program("--hash-pin", tmp_path=tmp_path, stdin=subprocess.PIPE)
-    out, _ = proc.communicate("864209\n", timeout=20)
-    assert proc.returncode == 0 and check_pin("864209", out.strip())
-    assert "864209" not in out
-    proc = lobby_program("--hash-pin", tmp_path=tmp_path, stdin=subprocess.PIPE)
-    _, err = proc.communicate("12\n", timeout=20)
-    assert proc.returncode == 2 and "4 to 12 digits" in err
 
 
 def test_without_a_daemon_address_it_says_what_to_give(tmp_path):

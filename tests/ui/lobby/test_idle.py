@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
-
 from drivers.sim.idcard import ADULT_CARD
+from ui.qt.core import QPoint, Qt
+from ui.qt.test import QTest
 
 
 def test_idle_goes_home_and_clears_every_personal_datum(lobby):

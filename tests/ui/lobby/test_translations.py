@@ -35,6 +35,22 @@ def test_every_string_of_the_code_is_in_the_english_file_and_translated(tmp_path
     assert t.unfinished(fresh) == []
 
 
+def test_strings_of_every_module_under_ui_lobby_are_in_the_english_file():
+    """Independent of lupdate's file list: a screen in a sub-package (``screens/``) that the
+    tool was not given would lose its English."""
+    in_code = set()
+    for path in (ROOT / "ui" / "lobby").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "translate"
+                and getattr(node.func.value, "id", "") == "QCoreApplication"
+            ):
+                in_code.add(node.args[1].value)
+    assert in_code == sources(TS)
+
+
 def test_the_compiled_qm_is_up_to_date(tmp_path):
     qm = tmp_path / "lobby_en.qm"
     tool().lrelease(TS, qm)
@@ -54,7 +70,7 @@ def test_placeholders_survive_translation():
 def test_strings_go_through_one_context_lupdate_understands():
     """``self.tr()`` would be looked up under the runtime class name and extracted under
     another: the lobby uses ``QCoreApplication.translate("Lobby", …)`` only."""
-    for path in (ROOT / "ui" / "lobby").glob("*.py"):
+    for path in (ROOT / "ui" / "lobby").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr == "tr":
@@ -71,6 +87,6 @@ def test_strings_go_through_one_context_lupdate_understands():
 
 def test_no_comment_is_mistaken_for_a_note_to_translators():
     """lupdate files a ``#:`` comment as a note on the next string it meets."""
-    for path in (ROOT / "ui" / "lobby").glob("*.py"):
+    for path in (ROOT / "ui" / "lobby").rglob("*.py"):
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             assert not line.lstrip().startswith("#:"), f"{path.name}:{no}"

@@ -1,4 +1,5 @@
-"""The simulator's ESC/POS decoder: what it understands, and that garbage never breaks it."""
+"""The ESC/POS decoder (drivers/sim/escpos_decoder.py): what it understands, and that garbage
+never breaks it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from drivers.printer.ticket import (
     render_ticket,
     typical_ticket,
 )
-from drivers.sim.printer import (
+from drivers.sim.escpos_decoder import (
     Cut,
     EscposDecoder,
     Feed,

@@ -1,0 +1,31 @@
+"""The devices wired to the hall, for technicians and the admin panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from kiosk.api import models as m
+from kiosk.api.context import PREFIX, ApiContext, Principal, allow, api_context
+from kiosk.api.errors import ERROR_RESPONSES, ApiError
+
+router = APIRouter(prefix=f"{PREFIX}/devices", tags=["devices"], responses=ERROR_RESPONSES)
+
+
+@router.get("", response_model=list[m.DeviceOut])
+def list_devices(
+    who: Principal = Depends(allow("read")), ctx: ApiContext = Depends(api_context)
+) -> list[dict[str, Any]]:
+    """Configured devices and their state."""
+    return ctx.devices.snapshot() if ctx.devices is not None else []
+
+
+@router.post("/printer/test", response_model=m.PrintTestOut)
+def print_test(
+    who: Principal = Depends(allow("manage")), ctx: ApiContext = Depends(api_context)
+) -> dict[str, Any]:
+    """Print a sample ticket (the technician's check); waits for the outcome."""
+    if ctx.devices is None or ctx.devices.printer is None:
+        raise ApiError(404, "no_printer", "没有配置打印机")
+    return ctx.devices.print_sample()

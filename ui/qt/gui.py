@@ -1,0 +1,43 @@
+"""QtGui, the names the project uses (see :mod:`ui.qt`)."""
+
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontInfo,
+    QFontMetrics,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QScreen,
+    QShortcut,
+)
+
+__all__ = [
+    "QCloseEvent",
+    "QColor",
+    "QFont",
+    "QFontDatabase",
+    "QFontInfo",
+    "QFontMetrics",
+    "QFontMetricsF",
+    "QGuiApplication",
+    "QImage",
+    "QKeyEvent",
+    "QKeySequence",
+    "QMouseEvent",
+    "QPaintEvent",
+    "QPainter",
+    "QPen",
+    "QResizeEvent",
+    "QScreen",
+    "QShortcut",
+]
