@@ -12,11 +12,17 @@ Prints:
   summarises each day at its daily close).
 
 Usage: python bench/counter.py [--clicks N] [--days N] [--tickets N] [--store DIR]
+                              [--only clicks|report]
+
+The last line is one JSON object of the figures: ``click_p50_ms``, ``click_p95_ms`` and, per
+report (``day``, ``month``, ``period``), ``report_<r>_s`` (from the events) and
+``report_<r>_kept_s`` (with the closed days kept); a part not run is left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -34,7 +40,7 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
-def bench_click_to_display(clicks: int) -> None:
+def bench_click_to_display(clicks: int) -> dict[str, float]:
     from kiosk.clock import SystemClock
     from kiosk.demo.simhall import SimulatedDevices
     from kiosk.hall.root import HallApp
@@ -119,6 +125,10 @@ def bench_click_to_display(clicks: int) -> None:
         f"p50 {statistics.median(latencies):.1f} ms, p95 {pct(latencies, 95):.1f} ms, "
         f"max {max(latencies):.1f} ms (budget p95 ≤ 150 ms)"
     )
+    return {
+        "click_p50_ms": round(statistics.median(latencies), 1),
+        "click_p95_ms": round(pct(latencies, 95), 1),
+    }
 
 
 def build_store(path: Path, days: int, tickets: int) -> tuple[date, date]:
@@ -150,7 +160,7 @@ def build_store(path: Path, days: int, tickets: int) -> tuple[date, date]:
     return first, last
 
 
-def bench_report(days: int, tickets: int, store_dir: Path | None) -> None:
+def bench_report(days: int, tickets: int, store_dir: Path | None) -> dict[str, float]:
     from kiosk.hall.report_html import render_html
     from kiosk.hall.reports import DayCache, daily_report, month_report, period_report
     from tests.helpers.hall import example_config
@@ -165,8 +175,9 @@ def bench_report(days: int, tickets: int, store_dir: Path | None) -> None:
     rules = example_config(store_dir).queue_rules()
 
     cache = path.with_name(DayCache.FILE)
+    figures: dict[str, float] = {}
 
-    def timed(label: str, fn: object) -> None:
+    def timed(label: str, key: str, fn: object) -> None:
         cache.unlink(missing_ok=True)
         t0 = time.perf_counter()
         rep = fn()  # type: ignore[operator]
@@ -184,13 +195,16 @@ def bench_report(days: int, tickets: int, store_dir: Path | None) -> None:
             f"closed days kept; {rep['issued']:,} tickets; HTML {len(html) / 1e3:.0f} kB in "
             f"{render_s * 1000:.0f} ms"
         )
+        figures[f"report_{key}_s"] = round(cold, 3)
+        figures[f"report_{key}_kept_s"] = round(statistics.median(runs), 3)
 
     print(f"report on the {days}-day store (budget ≤ 2 s):")
-    timed(f"day {last}", lambda: daily_report(path, rules, last))
-    timed(f"month {last:%Y-%m}", lambda: month_report(path, rules, f"{last:%Y-%m}"))
-    timed(f"{days} days", lambda: period_report(path, rules, first, last))
+    timed(f"day {last}", "day", lambda: daily_report(path, rules, last))
+    timed(f"month {last:%Y-%m}", "month", lambda: month_report(path, rules, f"{last:%Y-%m}"))
+    timed(f"{days} days", "period", lambda: period_report(path, rules, first, last))
     if tmp is not None:
         tmp.cleanup()
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,9 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--days", type=int, default=90)
     p.add_argument("--tickets", type=int, default=2000)
     p.add_argument("--store", type=Path, help="keep (and reuse) the generated store here")
+    p.add_argument("--only", choices=("clicks", "report"), help="run one part only")
     args = p.parse_args(argv)
-    bench_click_to_display(args.clicks)
-    bench_report(args.days, args.tickets, args.store)
+    figures: dict[str, float] = {}
+    if args.only != "report":
+        figures |= bench_click_to_display(args.clicks)
+    if args.only != "clicks":
+        figures |= bench_report(args.days, args.tickets, args.store)
+    print(json.dumps(figures))
     return 0
 
 

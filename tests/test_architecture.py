@@ -122,6 +122,70 @@ def test_drivers_never_import_upward():
         assert not bad, f"{p.relative_to(ROOT)} imports {bad}"
 
 
+# SQL against the hall's event log (its tables: events, ticket_numbers, ticket_personal,
+# meta; its schema version) belongs in kiosk/store/ only; everyone else reads through
+# kiosk.store.reader. kiosk/central/ has its own store (its own `events` table).
+EVENT_LOG_SQL = re.compile(
+    r"\b(?:FROM|INTO|UPDATE|JOIN|TABLE)\s+[\[\"`]?(?:events|ticket_numbers|ticket_personal|meta)\b"
+    r"|\bticket_numbers\b|\bticket_personal\b|\buser_version\b",
+    re.IGNORECASE,
+)
+EVENT_LOG_OWNERS = ("kiosk/store/", "kiosk/central/")
+
+
+def event_log_sql(source: str) -> list[str]:
+    """The string literals of a module (docstrings left out) that look like SQL against the
+    event log, f-strings included."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    inside_fstrings = {
+        id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(
+                v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "?"
+                for v in node.values
+            )
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in docstrings or id(node) in inside_fstrings:
+                continue
+            text = node.value
+        else:
+            continue
+        if EVENT_LOG_SQL.search(text):
+            found.append(f"line {node.lineno}: {text.strip()[:80]!r}")
+    return found
+
+
+def test_the_scan_for_event_log_sql_finds_it():
+    assert event_log_sql('q = "SELECT MAX(seq) FROM events"')
+    assert event_log_sql('c.execute(f"INSERT INTO [events] (type) VALUES ({x})")')
+    assert event_log_sql('c.execute("PRAGMA user_version")')
+    assert event_log_sql('q = "SELECT value FROM meta WHERE key = ?"')
+    assert event_log_sql('q = "DELETE FROM ticket_personal"')
+    assert not event_log_sql('def f():\n    """Figures computed from events."""\n')
+    assert not event_log_sql('q = "SELECT value FROM state WHERE key = ?"')
+
+
+def test_only_the_store_speaks_sql_to_the_event_log():
+    offenders = {
+        str(p.relative_to(ROOT)): found
+        for p in sources("kiosk", "ui", "drivers")
+        if not str(p.relative_to(ROOT)).startswith(EVENT_LOG_OWNERS)
+        and (found := event_log_sql(p.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, "read the event log through kiosk.store.reader instead"
+
+
 # The "may import" table of docs/architecture.md: for each part (a module pattern, the
 # most specific one wins), the project modules it may import (patterns). Standard library
 # and third-party imports are not listed here; Qt has its own rule above.

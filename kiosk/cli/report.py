@@ -18,6 +18,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from kiosk.hall.report_html import render_html, render_text
     from kiosk.hall.reports import daily_report, month_report
     from kiosk.hall.root import STORE_FILE
+    from kiosk.store import StorageError
 
     cfg = load(args.config)
     names = {s.number: s.name for s in cfg.staff}
@@ -34,6 +35,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ValueError:
         print("日期应为 YYYY-MM-DD，月份应为 YYYY-MM (date or month malformed)", file=sys.stderr)
         return 2
+    except StorageError as exc:  # a store newer than this program, a damaged file
+        print(f"✗ 报表失败 report failed: {exc}", file=sys.stderr)
+        return 1
     hall_name = cfg.hall.name_en or cfg.hall.name if args.lang == "en" else cfg.hall.name
     if args.json:
         print(json.dumps(rep, ensure_ascii=False, indent=1))

@@ -1,10 +1,12 @@
 """The manager's figures, computed from the event log: a day, a month, any range of days.
 
-One pass over the period's events, read with a single SQL query on a read-only connection of
-its own (the hall keeps writing meanwhile; WAL readers never block it). SQLite extracts the
-few JSON fields a report needs and turns timestamps into seconds, so Python only walks
-tuples: a month of a busy hall (2,000 tickets a day, ~360,000 events) takes well under the
-2 s budget (``bench/counter.py``).
+One pass over the period's events, read through the store's read-only reader
+(:meth:`kiosk.store.reader.EventLogReader.report_rows`: one SQL range scan per day on a
+read-only connection; the hall keeps writing meanwhile and WAL readers never block it).
+SQLite extracts the few JSON fields a report needs and turns timestamps into seconds, so
+Python only walks tuples: a month of a busy hall (2,000 tickets a day, ~360,000 events)
+takes about a second from the events, a tenth with the closed days kept
+(``bench/counter.py``).
 
 Definitions (also in ``docs/counter.md``):
 
@@ -30,10 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
-import os
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -42,47 +41,22 @@ from typing import Any
 
 from kiosk.queue import QueueRules
 from kiosk.store import EventStore
-
-log = logging.getLogger("kiosk.reports")
-
-#: Event types a report reads, coded as small integers in the query (cheap to hand over).
-REPORT_TYPES = (
-    "ticket.issued",
-    "ticket.called",
-    "ticket.started",
-    "ticket.done",
-    "ticket.no_show",
-    "ticket.transferred",
-    "ticket.expired",
-    "ticket.cancelled",
-    "ticket.overdue",
-    "ticket.evaluated",
+from kiosk.store.reader import (
+    CALLED,
+    CANCELLED,
+    DONE,
+    EVALUATED,
+    EXPIRED,
+    ISSUED,
+    NO_SHOW,
+    OVERDUE,
+    STARTED,
+    TRANSFERRED,
+    EventLogReader,
+    ReportRow,
 )
-(ISSUED, CALLED, STARTED, DONE, NO_SHOW, TRANSFERRED, EXPIRED, CANCELLED, OVERDUE, EVALUATED) = (
-    range(1, len(REPORT_TYPES) + 1)
-)
-
-# One row per event, in log order: kind, ticket, counter, time in seconds, and the one field
-# the kind needs (the hour of day of an issue, the staff of a call or start, the service of a
-# transfer, the score of an evaluation). The seq range comes from the day index, so the scan
-# is a range of the primary key; the day condition drops other days' stragglers in it.
-_SQL = f"""
-SELECT CASE type {" ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(REPORT_TYPES, 1))} END,
-       ticket, counter,
-       round((julianday(at) - 2440587.5) * 86400.0, 3),
-       CASE type
-           WHEN 'ticket.issued' THEN CAST(substr(at, 12, 2) AS INTEGER)
-           WHEN 'ticket.called' THEN json_extract(data, '$.staff')
-           WHEN 'ticket.started' THEN json_extract(data, '$.staff')
-           WHEN 'ticket.transferred' THEN json_extract(data, '$.to_service')
-           WHEN 'ticket.evaluated' THEN json_extract(data, '$.score')
-       END
-FROM events
-WHERE seq BETWEEN ? AND ? AND day BETWEEN ? AND ?
-  AND type IN ({", ".join("?" * len(REPORT_TYPES))})
-ORDER BY seq
-"""
-_SEQ_RANGE = "SELECT MIN(seq), MAX(seq) FROM events WHERE day BETWEEN ? AND ?"
+from kiosk.store.summary_cache import FILE as SUMMARY_FILE
+from kiosk.store.summary_cache import SummaryCache
 
 
 def _mean(values: list[float]) -> float | None:
@@ -297,7 +271,7 @@ class _Tally:
         self.day_hourly[day] = hourly
         self.hourly = [a + b for a, b in zip(self.hourly, hourly, strict=True)]
 
-    def feed(self, rows: Iterable[tuple[Any, ...]]) -> None:
+    def feed(self, rows: Iterable[ReportRow]) -> None:
         """One pass over (kind, ticket, counter, seconds, field) rows in log order."""
         tickets: dict[str, _Ticket] = {}
         total = self.total
@@ -320,6 +294,8 @@ class _Tally:
             if tk is None:
                 continue  # its issue is outside the period or the log was cut
             if kind == CALLED:
+                if counter is None:
+                    continue  # a call always names its counter (the column may be NULL)
                 staff = x or ""
                 cg = self._counter(counter)
                 sg = self._staff(staff)
@@ -403,27 +379,13 @@ class _Tally:
                         g.cancelled += 1
 
 
-def _read(path: Path, first: date, last: date) -> list[tuple[Any, ...]]:
-    """The period's report events, on a read-only connection of our own."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA query_only=1")
-        conn.execute("PRAGMA mmap_size=1073741824")  # read the pages in place, no copies
-        days = (first.isoformat(), last.isoformat())
-        lo, hi = conn.execute(_SEQ_RANGE, days).fetchone()
-        if lo is None:
-            return []
-        return conn.execute(_SQL, (lo, hi, *days, *REPORT_TYPES)).fetchall()
-    finally:
-        conn.close()
-
-
 def _store_path(store: EventStore | Path | str) -> Path:
     return store.path if isinstance(store, EventStore) else Path(store)
 
 
 class DayCache:
-    """Figures of closed days, kept beside the store (``hall-reports.db``).
+    """Figures of closed days, kept beside the store (``hall-reports.db``, a
+    :class:`kiosk.store.summary_cache.SummaryCache`, which says why it lives in the store).
 
     A day that was closed in full (nothing of it open any more) can never change, so its
     one-day tally is computed once and kept; a month or a quarter then merges kept days
@@ -434,11 +396,12 @@ class DayCache:
     """
 
     VERSION = 1
-    FILE = "hall-reports.db"
+    FILE = SUMMARY_FILE
 
     def __init__(self, store: Path, rules: QueueRules) -> None:
         self.store = store
-        self.path = store.with_name(self.FILE)
+        self._cache = SummaryCache(store)
+        self.path = self._cache.path
         spec = {
             "v": self.VERSION,
             "services": sorted(
@@ -449,59 +412,16 @@ class DayCache:
         self.key = hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
 
     def get(self, first: date, last: date) -> dict[str, dict[str, Any]]:
-        if not self.path.exists():
-            return {}
-        try:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            try:
-                rows = conn.execute(
-                    "SELECT day, state FROM days WHERE key = ? AND day BETWEEN ? AND ?",
-                    (self.key, first.isoformat(), last.isoformat()),
-                ).fetchall()
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return {}
-        return {day: json.loads(state) for day, state in rows}
+        return self._cache.get(self.key, first, last)
 
     def put(self, states: dict[str, dict[str, Any]]) -> None:
-        if not states:
-            return
-        try:
-            if self.store.stat().st_uid != os.getuid():
-                return  # not the hall's user (root running a report): leave its files alone
-        except OSError:
-            return
-        try:
-            conn = sqlite3.connect(self.path, timeout=5)
-            try:
-                with conn:
-                    conn.execute(
-                        "CREATE TABLE IF NOT EXISTS days "
-                        "(day TEXT PRIMARY KEY, key TEXT NOT NULL, state TEXT NOT NULL)"
-                    )
-                    conn.executemany(
-                        "INSERT OR REPLACE INTO days (day, key, state) VALUES (?, ?, ?)",
-                        [(d, self.key, json.dumps(st)) for d, st in states.items()],
-                    )
-            finally:
-                conn.close()
-        except (sqlite3.Error, OSError) as exc:
-            log.debug("report cache not written (%s): figures are computed each time", exc)
+        self._cache.put(self.key, states)
 
 
 def closed_days(path: Path, first: date, last: date) -> set[str]:
-    """Days of the period closed in full (the daily close left nothing open)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT day FROM events WHERE type = 'day.closed' AND day BETWEEN ? AND ? "
-            "AND json_extract(data, '$.full')",
-            (first.isoformat(), last.isoformat()),
-        ).fetchall()
-    finally:
-        conn.close()
-    return {r[0] for r in rows}
+    """Days of the period closed in full (the daily close left nothing open), ISO dates."""
+    with EventLogReader(path) as reader:
+        return {d.isoformat() for d in reader.closed_days(first, last)}
 
 
 def _tally(store: EventStore | Path | str, rules: QueueRules, first: date, last: date) -> _Tally:
@@ -511,20 +431,21 @@ def _tally(store: EventStore | Path | str, rules: QueueRules, first: date, last:
         return tally
     cache = DayCache(path, rules)
     kept = cache.get(first, last)
-    closed = closed_days(path, first, last) if len(kept) < (last - first).days + 1 else set()
     fresh: dict[str, dict[str, Any]] = {}
-    day = first
-    while day <= last:
-        key = day.isoformat()
-        state = kept.get(key)
-        if state is None:
-            one = _Tally(rules)
-            one.feed(_read(path, day, day))
-            state = one.day_state()
-            if key in closed:
-                fresh[key] = state
-        tally.add_day(key, state)
-        day += timedelta(days=1)
+    with EventLogReader(path) as reader:
+        closed = reader.closed_days(first, last) if len(kept) < (last - first).days + 1 else set()
+        day = first
+        while day <= last:
+            key = day.isoformat()
+            state = kept.get(key)
+            if state is None:
+                one = _Tally(rules)
+                one.feed(reader.report_rows(day, day))
+                state = one.day_state()
+                if day in closed:
+                    fresh[key] = state
+            tally.add_day(key, state)
+            day += timedelta(days=1)
     cache.put(fresh)
     return tally
 

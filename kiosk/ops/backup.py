@@ -8,13 +8,14 @@ daemon stopped (it owns the store), checks the file first, keeps the store it re
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.hall.root import STORE_FILE, lock_data_dir
-from kiosk.store.eventlog import SCHEMA_VERSION
+from kiosk.store import StorageError
+from kiosk.store.files import copy_store, fold_wal
+from kiosk.store.reader import EventLogReader
 
 
 class BackupError(Exception):
@@ -24,23 +25,16 @@ class BackupError(Exception):
 def _check(path: Path) -> dict[str, Any]:
     """Integrity, schema and contents of a store file, or BackupError."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise BackupError(f"{path}: cannot be opened: {exc}") from exc
-    try:
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise BackupError(f"{path}: damaged ({result})")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if not 1 <= version <= SCHEMA_VERSION:
-            raise BackupError(f"{path}: schema {version}, this program reads 1 to {SCHEMA_VERSION}")
-        events, last = conn.execute("SELECT COUNT(*), MAX(seq) FROM events").fetchone()
-        days = conn.execute("SELECT MIN(day), MAX(day) FROM events").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path}: not a hall store ({exc})") from exc
-    finally:
-        conn.close()
-    return {"events": events, "last_seq": last or 0, "first_day": days[0], "last_day": days[1]}
+        with EventLogReader(path) as reader:
+            info = reader.check()
+    except StorageError as exc:
+        raise BackupError(str(exc)) from exc
+    return {
+        "events": info.events,
+        "last_seq": info.last_seq,
+        "first_day": info.first_day.isoformat() if info.first_day else None,
+        "last_day": info.last_day.isoformat() if info.last_day else None,
+    }
 
 
 def backup(data_dir: Path, dest: Path) -> dict[str, Any]:
@@ -51,17 +45,11 @@ def backup(data_dir: Path, dest: Path) -> dict[str, Any]:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
     try:
-        src.backup(dst, pages=1024)  # in steps: the hall's writers are not held up
-        dst.execute("PRAGMA journal_mode=DELETE")
-    except sqlite3.Error as exc:
+        copy_store(source, tmp, step_pages=1024)  # in steps: the hall's writers are not held up
+    except StorageError as exc:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"backup failed: {exc}") from exc
-    finally:
-        dst.close()
-        src.close()
     try:
         info = _check(tmp)
     except BackupError:
@@ -84,21 +72,19 @@ def restore(data_dir: Path, source: Path) -> dict[str, Any]:
         kept = None
         incoming = data_dir / (STORE_FILE + ".restoring")
         incoming.unlink(missing_ok=True)
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(incoming)
         try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        _check(incoming)
-        if store.exists():
-            kept = data_dir / f"{STORE_FILE}.before-restore-{datetime.now():%Y%m%d-%H%M%S}"
-            # Fold the WAL into the old store first, so the kept copy is whole.
-            conn = sqlite3.connect(store)
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.close()
-            store.replace(kept)
+            copy_store(source, incoming)
+            _check(incoming)
+            if store.exists():
+                kept = data_dir / f"{STORE_FILE}.before-restore-{datetime.now():%Y%m%d-%H%M%S}"
+                fold_wal(store)  # so that the kept copy is whole
+                store.replace(kept)
+        except StorageError as exc:
+            incoming.unlink(missing_ok=True)
+            raise BackupError(f"restore failed: {exc}") from exc
+        except BackupError:
+            incoming.unlink(missing_ok=True)
+            raise
         for suffix in ("-wal", "-shm"):
             Path(str(store) + suffix).unlink(missing_ok=True)
         incoming.replace(store)

@@ -16,13 +16,14 @@ answer, in the same transaction that marks the batch ACKED, so nothing is ever s
 from __future__ import annotations
 
 import enum
-import json
 import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from kiosk.store.reader import EventLogReader
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -63,56 +64,33 @@ class Batch:
 
 
 class HallLog:
-    """The hall daemon's event log, opened read-only: WAL lets it read while the hall
-    writes, and the hall never waits for it."""
+    """The hall daemon's event log as sync reads it: through the store's read-only reader
+    (WAL lets it read while the hall writes, and the hall never waits for it)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._conn: sqlite3.Connection | None = None
-
-    def _open(self) -> sqlite3.Connection | None:
-        if self._conn is None:
-            if not self.path.exists():
-                return None  # the hall has not written anything yet
-            self._conn = sqlite3.connect(
-                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, timeout=10
-            )
-        return self._conn
+        self._reader = EventLogReader(path)
 
     def last_seq(self) -> int:
-        conn = self._open()
-        if conn is None:
-            return 0
-        row = conn.execute("SELECT MAX(seq) FROM events").fetchone()
-        return int(row[0] or 0)
+        return self._reader.last_seq()
 
     def rows(self, first: int, last: int) -> list[dict[str, Any]]:
         """Events ``first``…``last`` as they travel (``data`` parsed)."""
-        conn = self._open()
-        if conn is None:
-            return []
-        rows = conn.execute(
-            "SELECT seq, type, at, day, ticket, counter, data FROM events "
-            "WHERE seq BETWEEN ? AND ? ORDER BY seq",
-            (first, last),
-        ).fetchall()
         return [
             {
-                "seq": r[0],
-                "type": r[1],
-                "at": r[2],
-                "day": r[3],
-                "ticket": r[4],
-                "counter": r[5],
-                "data": json.loads(r[6]),
+                "seq": e.seq,
+                "type": e.type,
+                "at": e.at,
+                "day": e.day,
+                "ticket": e.ticket,
+                "counter": e.counter,
+                "data": e.data,
             }
-            for r in rows
+            for e in self._reader.raw_events(first - 1, through=last)
         ]
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._reader.close()
 
 
 class Outbox:

@@ -152,6 +152,24 @@ def test_headless_demo_runs_a_day_and_reports_it(tmp_path):
     assert "wait estimate error over" in r.stdout
 
 
+def test_report_on_a_store_newer_than_the_program_says_so(tmp_path):
+    import sqlite3
+
+    from kiosk.store import EventStore
+    from kiosk.store.reader import NEWEST_READABLE
+
+    config = config_in(tmp_path)
+    EventStore(tmp_path / "data" / "hall.db").close()
+    conn = sqlite3.connect(tmp_path / "data" / "hall.db")
+    conn.execute(f"PRAGMA user_version={NEWEST_READABLE + 1}")
+    conn.commit()
+    conn.close()
+    r = kiosk("report", "--config", str(config), "--month", "2026-11")
+    assert r.returncode == 1
+    assert "报表失败" in r.stderr and "upgrade the program" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
 def _device_config(tmp_path: Path, port: int, sims) -> Path:
     p = config_in(tmp_path)
     text = p.read_text(encoding="utf-8").replace('host = "0.0.0.0"', 'host = "127.0.0.1"')
