@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -272,111 +272,145 @@ class _Tally:
         self.hourly = [a + b for a, b in zip(self.hourly, hourly, strict=True)]
 
     def feed(self, rows: Iterable[ReportRow]) -> None:
-        """One pass over (kind, ticket, counter, seconds, field) rows in log order."""
+        """One pass over (kind, ticket, counter, seconds, field) rows in log order. An issue
+        starts a ticket; every later row goes to the handler of its kind (a table lookup, the
+        pass stays one loop)."""
         tickets: dict[str, _Ticket] = {}
-        total = self.total
-        targets = self.targets
-        limits = self.limits
-        hourly_all = self.hourly
+        handlers = self._handlers()
         for kind, tid, counter, t, x in rows:
             if kind == ISSUED:
-                code = tid[9]  # the id is YYYYMMDD-A001: the prefix is the service
-                day, hourly = self._day(tid)
-                tickets[tid] = _Ticket(t, code, day)
-                self._service(code).tickets += 1
-                day.tickets += 1
-                total.tickets += 1
-                if x is not None and 0 <= x < 24:
-                    hourly_all[x] += 1
-                    hourly[x] += 1
+                self._issued(tickets, tid, t, x)
                 continue
             tk = tickets.get(tid)
-            if tk is None:
-                continue  # its issue is outside the period or the log was cut
-            if kind == CALLED:
-                if counter is None:
-                    continue  # a call always names its counter (the column may be NULL)
-                staff = x or ""
-                cg = self._counter(counter)
-                sg = self._staff(staff)
-                if tk.first is None:  # the first call: its wait, and one ticket each
-                    tk.first = (counter, staff)
-                    cg.tickets += 1
-                    sg.tickets += 1
-                    wait = t - tk.issued
-                    within = wait <= targets.get(tk.original, 0)
-                    for g in (self._service(tk.original), tk.day, total, sg, cg):
-                        g.waits.append(wait)
-                        if within:
-                            g.within += 1
-                else:
-                    seen = tk.seen
-                    if seen is None:
-                        seen = tk.seen = {tk.first[0], f"s:{tk.first[1]}"}
-                    if counter not in seen:
-                        seen.add(counter)
-                        cg.tickets += 1
-                    if f"s:{staff}" not in seen:
-                        seen.add(f"s:{staff}")
-                        sg.tickets += 1
-                tk.counter, tk.staff, tk.cg, tk.sg = counter, staff, cg, sg
-                tk.groups = (self._service(tk.service), tk.day, total, cg, sg)
-                tk.began = t
-                tk.started = False
-                tk.overdue = False
-            elif kind == STARTED:
-                tk.began = t
-                tk.started = True
-                if x and x != tk.staff:
-                    tk.staff = x
-                    tk.sg = self._staff(x)
-                    tk.groups = None
-            elif kind == DONE:
-                began = tk.began
-                if began is not None and tk.started and not tk.overdue:
-                    limit = limits.get(tk.service)
-                    if limit is not None and t - began > limit:
-                        self._count_overdue(tk)
-                groups = tk.groups or self._session(tk)
-                for g in groups:
-                    g.done += 1
-                    if began is not None:
-                        g.service_s.append(t - began)
-                tk.began = None
-            elif kind == EVALUATED:
-                score = int(x or 0)
-                if 0 <= score <= 4:
-                    rated = [self._service(tk.service), tk.day, total]
-                    if counter is not None and counter != tk.counter:
-                        rated += [self._counter(counter), self._staff(tk.staff)]
-                    elif tk.cg is not None and tk.sg is not None:
-                        rated += [tk.cg, tk.sg]
-                    for g in rated:
-                        g.scores[score] += 1
-            elif kind == NO_SHOW:
-                for g in self._session(tk):
-                    g.no_show += 1
-                tk.began = None
-            elif kind == TRANSFERRED:
-                if self._past_limit(tk, t):
-                    self._count_overdue(tk)
-                for g in self._session(tk):
-                    g.transferred += 1
-                if x:
-                    tk.service = x
-                tk.groups = None
-                tk.began = None
-                tk.started = False
-                tk.overdue = False
-            elif kind == OVERDUE:
-                if not tk.overdue:
-                    self._count_overdue(tk)
-            elif kind in (EXPIRED, CANCELLED):
-                for g in (self._service(tk.service), tk.day, total):
-                    if kind == EXPIRED:
-                        g.expired += 1
-                    else:
-                        g.cancelled += 1
+            if tk is not None:  # else its issue is outside the period or the log was cut
+                handlers[kind](tk, counter, t, x)
+
+    def _handlers(self) -> dict[int, Callable[[_Ticket, int | None, float, Any], None]]:
+        return {
+            CALLED: self._called,
+            STARTED: self._started,
+            DONE: self._done,
+            EVALUATED: self._evaluated,
+            NO_SHOW: self._no_show,
+            TRANSFERRED: self._transferred,
+            OVERDUE: self._overdue,
+            EXPIRED: self._expired,
+            CANCELLED: self._cancelled,
+        }
+
+    def _issued(self, tickets: dict[str, _Ticket], tid: str, t: float, hour: Any) -> None:
+        code = tid[9]  # the id is YYYYMMDD-A001: the prefix is the service
+        day, hourly = self._day(tid)
+        tickets[tid] = _Ticket(t, code, day)
+        self._service(code).tickets += 1
+        day.tickets += 1
+        self.total.tickets += 1
+        if hour is not None and 0 <= hour < 24:
+            self.hourly[hour] += 1
+            hourly[hour] += 1
+
+    def _called(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        if counter is None:
+            return  # a call always names its counter (the column may be NULL)
+        staff = x or ""
+        cg = self._counter(counter)
+        sg = self._staff(staff)
+        if tk.first is None:
+            self._first_call(tk, counter, staff, cg, sg, t)
+        else:
+            self._later_call(tk, counter, staff, cg, sg)
+        tk.counter, tk.staff, tk.cg, tk.sg = counter, staff, cg, sg
+        tk.groups = (self._service(tk.service), tk.day, self.total, cg, sg)
+        tk.began = t
+        tk.started = False
+        tk.overdue = False
+
+    def _first_call(
+        self, tk: _Ticket, counter: int, staff: str, cg: _Group, sg: _Group, t: float
+    ) -> None:
+        """The first call: the ticket's wait, and one ticket each for counter and staff."""
+        tk.first = (counter, staff)
+        cg.tickets += 1
+        sg.tickets += 1
+        wait = t - tk.issued
+        within = wait <= self.targets.get(tk.original, 0)
+        for g in (self._service(tk.original), tk.day, self.total, sg, cg):
+            g.waits.append(wait)
+            if within:
+                g.within += 1
+
+    @staticmethod
+    def _later_call(tk: _Ticket, counter: int, staff: str, cg: _Group, sg: _Group) -> None:
+        """A call after a transfer or reinstatement: counted once per counter and staff."""
+        assert tk.first is not None
+        seen = tk.seen
+        if seen is None:
+            seen = tk.seen = {tk.first[0], f"s:{tk.first[1]}"}
+        if counter not in seen:
+            seen.add(counter)
+            cg.tickets += 1
+        if f"s:{staff}" not in seen:
+            seen.add(f"s:{staff}")
+            sg.tickets += 1
+
+    def _started(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        tk.began = t
+        tk.started = True
+        if x and x != tk.staff:
+            tk.staff = x
+            tk.sg = self._staff(x)
+            tk.groups = None
+
+    def _done(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        began = tk.began
+        if self._past_limit(tk, t):
+            self._count_overdue(tk)
+        for g in tk.groups or self._session(tk):
+            g.done += 1
+            if began is not None:
+                g.service_s.append(t - began)
+        tk.began = None
+
+    def _evaluated(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        score = int(x or 0)
+        if not 0 <= score <= 4:
+            return
+        rated = [self._service(tk.service), tk.day, self.total]
+        if counter is not None and counter != tk.counter:
+            rated += [self._counter(counter), self._staff(tk.staff)]
+        elif tk.cg is not None and tk.sg is not None:
+            rated += [tk.cg, tk.sg]
+        for g in rated:
+            g.scores[score] += 1
+
+    def _no_show(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        for g in self._session(tk):
+            g.no_show += 1
+        tk.began = None
+
+    def _transferred(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        if self._past_limit(tk, t):
+            self._count_overdue(tk)
+        for g in self._session(tk):
+            g.transferred += 1
+        if x:
+            tk.service = x
+        tk.groups = None
+        tk.began = None
+        tk.started = False
+        tk.overdue = False
+
+    def _overdue(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        if not tk.overdue:
+            self._count_overdue(tk)
+
+    def _expired(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        for g in (self._service(tk.service), tk.day, self.total):
+            g.expired += 1
+
+    def _cancelled(self, tk: _Ticket, counter: int | None, t: float, x: Any) -> None:
+        for g in (self._service(tk.service), tk.day, self.total):
+            g.cancelled += 1
 
 
 def _store_path(store: EventStore | Path | str) -> Path:
