@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers import device_states
+from drivers.device_states import DeviceLine
 from kiosk.config import ConfigError, HallConfig, load_config
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -166,143 +167,34 @@ def _daemon(cfg: HallConfig) -> Any:
     return client, health
 
 
+def device_check(line: DeviceLine, url: str) -> Check:
+    """A device's line as a check, in the words of the device-state table: the same words
+    ``kiosk devices`` and the lobby's admin panel use."""
+    w = line.words
+    detail = f"{w.state.both()} — {url}"
+    if line.detail and line.state == "error":  # generic words: the driver says more
+        detail += f" ({line.detail})"
+    return Check(line.label.both(), w.level.value, detail, w.fix.both())
+
+
 def check_devices_via_daemon(client: Any) -> list[Check]:
-    fixes = {
-        "printer": "check the printer's power, cable and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
-        "printer-paper": "put a new paper roll in",
-        "idcard": "check the ID-card reader's cable and /dev/kiosk-idcard",
-        "hallbus": "check the RS-485 adapter and /dev/kiosk-hallbus",
-        "voice": "see the audio output check",
-    }
-    out = []
-    for d in client.get("/api/v1/devices").json():
-        base = d["name"].split(":")[0]
-        fix = fixes.get(d["name"], fixes.get(base, ""))
-        if base == "hallbus" and ":" in d["name"]:
-            fix = (
-                f"check address {d['name'].split(':')[1]}'s power, wiring (A/B) and address setting"
-            )
-        detail = d["kind"] + (f", paper {d['paper']}" if d.get("paper") else "")
-        if not d["ok"]:
-            detail += f": {d['detail']}"
-        out.append(
-            Check(f"设备 {d['name']}", OK if d["ok"] else FAIL, detail, "" if d["ok"] else fix)
-        )
-    return out
+    return [device_check(line_of_entry(d), d["url"]) for d in client.get("/api/v1/devices").json()]
+
+
+def line_of_entry(d: dict[str, Any]) -> DeviceLine:
+    """An entry of ``GET /api/v1/devices`` back as its line (a daemon too old to send a
+    ``state`` gives ok or a generic fault)."""
+    state = d.get("state") or ("ok" if d.get("ok") else "error")
+    return device_states.line(
+        d["name"], state, role=d.get("role"), counter=d.get("counter"), detail=d.get("detail", "")
+    )
 
 
 def check_devices_directly(cfg: HallConfig) -> list[Check]:
     """No daemon: open each configured device as the daemon would, ask it, close it."""
-    out: list[Check] = []
-    if cfg.printer.url:
-        out += _printer_directly(cfg)
-    if cfg.idcard.url:
-        out += _idcard_directly(cfg)
-    if cfg.hallbus.url:
-        out += _hallbus_directly(cfg)
-    return out
+    from kiosk.ops.probe import probe_devices
 
-
-def _printer_directly(cfg: HallConfig) -> list[Check]:
-    """The ticket printer, asked for its real-time status."""
-    out: list[Check] = []
-    from drivers.printer import PrinterSettings, TicketPrinter
-
-    printer = TicketPrinter(PrinterSettings(url=cfg.printer.url, baudrate=cfg.printer.baudrate))
-    printer.start()
-    try:
-        deadline = time.monotonic() + 3
-        while printer.status is None and printer.fault is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        status, fault = printer.status, printer.fault
-    finally:
-        printer.close()
-    if status is not None and status.can_print:
-        paper = str(status.paper.value)
-        out.append(
-            Check(
-                "设备 printer",
-                OK if paper == "ok" else WARN,
-                f"{cfg.printer.url}, paper {paper}",
-                "" if paper == "ok" else "put a new paper roll in",
-            )
-        )
-    else:
-        problem = fault or (status.fault if status else None)
-        why = problem.message if problem is not None else "no answer (打印机离线)"
-        fixes = {
-            "paper_out": "put a new paper roll in",
-            "cover_open": "close the printer's cover",
-            "cutter_error": "clear the paper jam at the cutter, then power-cycle the printer",
-        }
-        fix = fixes.get(
-            problem.value if problem is not None else "",
-            "check the printer's power and cable, and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
-        )
-        out.append(Check("设备 printer", FAIL, f"{cfg.printer.url}: {why}", fix))
-    return out
-
-
-def _idcard_directly(cfg: HallConfig) -> list[Check]:
-    """The ID-card reader's SAM module, asked for its status."""
-    out: list[Check] = []
-    from drivers.idcard import IdCardReader, IdCardSettings
-
-    reader = IdCardReader(
-        IdCardSettings(url=cfg.idcard.url, baudrate=cfg.idcard.baudrate),
-        on_card=lambda card: None,
-    )
-    try:
-        ok = reader.sam_status()
-    except Exception as exc:
-        ok, why = False, str(exc)
-    else:
-        why = "SAM module did not answer OK"
-    out.append(
-        Check(
-            "设备 idcard",
-            OK if ok else FAIL,
-            cfg.idcard.url if ok else f"{cfg.idcard.url}: {why}",
-            "" if ok else "check the reader's cable, power and /dev/kiosk-idcard",
-        )
-    )
-    return out
-
-
-def _hallbus_directly(cfg: HallConfig) -> list[Check]:
-    """Every hall-bus address, polled until it answers or 4 s pass."""
-    out: list[Check] = []
-    from drivers.hallbus import BusDevice, DeviceRole, HallBusMaster
-    from drivers.transport import PortSettings
-
-    master = HallBusMaster(
-        PortSettings(url=cfg.hallbus.url, baudrate=cfg.hallbus.baudrate),
-        [BusDevice(d.address, DeviceRole(d.role), d.counter) for d in cfg.hallbus.devices],
-    )
-    master.start()
-    try:
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:
-            states = master.device_states()
-            if all(str(s.health) != "unknown" for s in states):
-                break
-            time.sleep(0.1)
-        states = master.device_states()
-    finally:
-        master.stop()
-    for s in states:
-        online = str(s.health) == "online"
-        out.append(
-            Check(
-                f"设备 hallbus:{s.address}",
-                OK if online else FAIL,
-                f"{s.role} of counter {s.counter}: {s.health}",
-                ""
-                if online
-                else f"check address {s.address}'s power, wiring (A/B) and address setting",
-            )
-        )
-    return out
+    return [device_check(p.line, p.url) for p in probe_devices(cfg)]
 
 
 def check_sync(cfg: HallConfig) -> list[Check]:

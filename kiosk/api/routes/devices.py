@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from kiosk.api import models as m
 from kiosk.api.context import PREFIX, ApiContext, Principal, allow, api_context
-from kiosk.api.errors import ERROR_RESPONSES, ApiError
+from kiosk.api.errors import ERROR_RESPONSES, ApiError, request_lang
 
 router = APIRouter(prefix=f"{PREFIX}/devices", tags=["devices"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=list[m.DeviceOut])
 def list_devices(
-    who: Principal = Depends(allow("read")), ctx: ApiContext = Depends(api_context)
+    request: Request,
+    who: Principal = Depends(allow("read")),
+    ctx: ApiContext = Depends(api_context),
 ) -> list[dict[str, Any]]:
-    """Configured devices and their state."""
-    return ctx.devices.snapshot() if ctx.devices is not None else []
+    """Configured devices, one entry each with one state (``level`` ok / warn / fail): a
+    printer out of paper is one entry in ``paper_out``, its roll running low one in
+    ``paper_near_end``. ``label``, ``text`` and ``fix`` are in the language of
+    ``Accept-Language`` (Chinese by default), the words of the device-state table."""
+    if ctx.devices is None:
+        return []
+    return ctx.devices.snapshot(english=request_lang(request) == "en")
 
 
 @router.post("/printer/test", response_model=m.PrintTestOut)
