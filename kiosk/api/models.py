@@ -261,6 +261,16 @@ class PrintTestOut(BaseModel):
     bytes: int
     reason: str | None
     warnings: list[str]
+    url: str | None = Field(None, description="The printer it was sent to (its configured URL)")
+
+
+class PrintTestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    printer_url: str | None = Field(
+        None,
+        description="The printer the caller means (its config's [printer] url): when the "
+        "daemon drives another one it refuses (409 other_printer) instead of printing there",
+    )
 
 
 # -- lobby touchscreen (kiosk/api/routes/lobby.py) ----------------------------------------

@@ -113,40 +113,53 @@ def _watch(cfg: Any, count: int) -> int:
 
 
 def cmd_print_test(args: argparse.Namespace) -> int:
+    """The sample ticket on the printer the config names, through the daemon that drives it,
+    or directly when no daemon answers on the config's API port. A daemon that answers
+    there but drives another printer refuses (it is another hall's config, or a stale one):
+    the test page never comes out of a printer the technician did not name."""
     from kiosk.hall.devices import print_result_dict, sample_ticket
 
     cfg = load(args.config)
-    if not cfg.printer.url:
+    url = cfg.printer.url
+    if not url:
         print("no printer configured ([printer] url)", file=sys.stderr)
         return 1
     client = _daemon_client(cfg)
     if client is not None:
         try:
-            r = client.post("/api/v1/devices/printer/test")
+            r = client.post("/api/v1/devices/printer/test", json={"printer_url": url})
         finally:
             client.close()
         if r.status_code != 200:
-            print(r.json()["error"]["message"], file=sys.stderr)
+            error = r.json()["error"]
+            print(f"✗ 未打印 not printed: {error['message']}", file=sys.stderr)
+            if error["code"] == "other_printer":
+                print(
+                    f"  → {cfg.api.local_url} 上运行的营业厅服务用的是另一份配置 the hall daemon "
+                    f"on {cfg.api.local_url} runs another config: use that config, or stop "
+                    "that daemon to print directly on the printer this one names",
+                    file=sys.stderr,
+                )
             return 1
-        result = r.json()
+        result, how = r.json(), f"through the hall daemon at {cfg.api.local_url}"
     else:
         from drivers.printer import PrinterSettings, TicketPrinter
 
         printer = TicketPrinter(
-            PrinterSettings(
-                url=cfg.printer.url, baudrate=cfg.printer.baudrate, dsrdtr=cfg.printer.dsrdtr
-            )
+            PrinterSettings(url=url, baudrate=cfg.printer.baudrate, dsrdtr=cfg.printer.dsrdtr)
         )
         printer.start()
         try:
             result = print_result_dict(printer.submit(sample_ticket(cfg)).result(timeout=20))
         finally:
             printer.close()
+        how = "directly (no hall daemon running)"
     if result["printed"]:
         warn = f" ({'; '.join(result['warnings'])})" if result["warnings"] else ""
         print(f"✓ 测试号票已打印 sample ticket printed: {result['bytes']} bytes{warn}")
+        print(f"  打印机 printer: {url}, {how}")
         return 0
-    print(f"✗ 未能打印 not printed: {result['reason']}", file=sys.stderr)
+    print(f"✗ 未能打印 not printed on {url}: {result['reason']}", file=sys.stderr)
     return 1
 
 
