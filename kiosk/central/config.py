@@ -32,7 +32,11 @@ class CentralSettings:
     admin_key_sha256: str = setting(
         "", doc="SHA-256 of the operators' key (hall configs, notices, fleet report)."
     )
-    timezone: str = setting("Asia/Shanghai", doc="Time zone of the fleet report's days.")
+    timezone: str = setting(
+        "Asia/Shanghai",
+        doc="Time zone of the halls: the fleet report's days, and notice times written "
+        "without an offset.",
+    )
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from kiosk import privacy
-from kiosk.clock import Clock
+from kiosk.clock import Clock, in_zone
 from kiosk.config import ConfigError, HallConfig, StaffSettings, parse_config
 from kiosk.hall import reports
 from kiosk.hall.auth import (
@@ -778,10 +778,12 @@ class Hall:
 
     def replace_notices(self, notices: Sequence[NoticeView]) -> NoticesView:
         """Central's complete list of current notices: each new, changed or withdrawn one
-        becomes a ``notice.changed`` event, then the list is kept."""
+        becomes a ``notice.changed`` event, then the list is kept. A time without an offset
+        is the hall's wall-clock time and is kept with the hall's offset."""
+        zoned = [_zoned_notice(n, self.config.tz) for n in notices]
         with self._config_lock:
             current = self._stored_notices()
-            new = {n.id: n for n in notices}
+            new = {n.id: n for n in zoned}
             now = self.clock.now()
             events: list[ev.Event] = [
                 ev.NoticeChanged(at=now, notice=nid, title=n.title)
@@ -938,9 +940,25 @@ def _ended(notice: NoticeView, now: datetime) -> bool:
     if not notice.ends_at:
         return False
     try:
-        return datetime.fromisoformat(notice.ends_at) <= now
+        return in_zone(notice.ends_at, now.tzinfo or UTC) <= now
     except (ValueError, TypeError):
         return False
+
+
+def _zoned_notice(notice: NoticeView, tz: tzinfo) -> NoticeView:
+    """The notice with its times aware: read in the hall's zone when written without one;
+    a time that is not a time is refused (400) before anything changes."""
+    times = {}
+    for name in ("starts_at", "ends_at"):
+        value = getattr(notice, name)
+        if value:
+            try:
+                times[name] = in_zone(value, tz).astimezone(tz).isoformat()
+            except ValueError:
+                raise err.InvalidRequest(
+                    "时间格式不正确，应为 ISO 8601：{value}", value=value
+                ) from None
+    return replace(notice, **times)
 
 
 def _iso(value: datetime | None) -> str | None:
