@@ -388,8 +388,18 @@ class Hall:
             ) from None
 
     def ticket_view(self, ticket_id: str) -> TicketView:
+        """The ticket with its place in the queue; a ticket of a day the queue no longer
+        holds (closed) as that day left it, from the log (kiosk/hall/closed_tickets.py)."""
         with self._lock:
-            return self._ticket_view(self.queue.ticket(ticket_id))
+            live = self.queue.tickets.get(ticket_id)
+            if live is not None:
+                return self._ticket_view(live)
+        from kiosk.hall.closed_tickets import closed_ticket
+
+        closed = closed_ticket(self.store, self.rules, ticket_id)
+        if closed is None:
+            raise err.UnknownTicket("没有这张号票：{ticket}", ticket=ticket_id)
+        return closed
 
     def staff_ticket_view(self, ticket_id: str) -> StaffTicketView:
         """A ticket with the masked personal data staff need (never for displays)."""
