@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,28 +105,37 @@ def check_voice(cfg: HallConfig) -> list[Check]:
 
 
 def check_clock() -> Check:
-    name = "时钟同步 clock"
-    if Path("/run/systemd/timesync/synchronized").exists():
-        return Check(name, OK, "synchronised (systemd-timesyncd)")
-    code, out = _cmd("timedatectl", "show", "-p", "NTPSynchronized", "--value")
-    if code == 0 and out.strip() == "yes":
-        return Check(name, OK, "synchronised (NTP)")
-    if code == 0 and out.strip() == "no":
+    """Synchronised (timedatectl, timesyncd, chrony) and not before this release: see
+    kiosk/ops/timesync.py."""
+    from kiosk.ops.timesync import NAME, clock_state
+
+    return Check(NAME, *clock_state())
+
+
+# In a subprocess: the hall's side never imports ui.qt (tests/test_architecture.py).
+GUARD_CHECK = "from ui.qt.immortals import main; raise SystemExit(main())"
+
+
+def check_reference_guard(python: str = sys.executable) -> Check:
+    """The lobby, the hall display and the soft caller refuse to start (exit status 70)
+    when the guard against PySide6's lost references to None does not take on this
+    interpreter (ui/qt/immortals.py); their units then stop restarting them
+    (RestartPreventExitStatus=70). Asked of the interpreter the UIs run on."""
+    name = "界面引用保护 Qt UI reference guard"
+    code, out = _cmd(python, "-c", GUARD_CHECK)
+    last = out.splitlines()[-1] if out else ""
+    if code == 0:
+        return Check(name, OK, last)
+    if code == 70:
         return Check(
             name,
             FAIL,
-            "not synchronised: ticket times, waits and the daily close would be wrong",
-            "sudo timedatectl set-ntp true (and let the box reach an NTP server)",
+            f"not in place, the lobby, display and soft caller refuse to start (exit status "
+            f"70, not restarted): {last}",
+            "run the UIs on a release build of CPython 3.11, or on Python 3.12 or later "
+            "(reinstall: sudo kiosk install --with-ui)",
         )
-    code, out = _cmd("chronyc", "tracking")
-    if code == 0 and "Normal" in out:
-        return Check(name, OK, "synchronised (chrony)")
-    return Check(
-        name,
-        WARN,
-        "cannot tell (no timesyncd, timedatectl or chrony answered)",
-        "check `timedatectl`",
-    )
+    return Check(name, WARN, f"cannot check ({python}: {last[-200:]})")
 
 
 def check_disk(cfg: HallConfig, min_free_mb: int) -> Check:
@@ -275,6 +285,7 @@ def run_checks(config_path: str, *, min_free_mb: int = 500) -> list[Check]:
         finally:
             client.close()
     checks.append(check_fonts())
+    checks.append(check_reference_guard())
     checks += check_voice(cfg)
     checks.append(check_clock())
     checks += check_sync(cfg)
