@@ -72,7 +72,6 @@ def main(argv: list[str]) -> int:
     if os.getppid() != parent:
         return 0  # the demo is already gone: nothing to show a window for
     os.execvp(cmd[0], cmd)
-    return 127  # not reached: execvp replaces this process or raises
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ def main(argv: list[str]) -> int:
     name, cmd = argv[0], argv[1:]
     require_reference_guard(name)  # SystemExit(70) with the cause in the journal
     os.execvp(cmd[0], cmd)
-    return 127  # not reached: execvp replaces this process or raises
 
 
 if __name__ == "__main__":
