@@ -412,7 +412,9 @@ class HallDevices:
                 self.hallbus.eval_start(m["counter"], m["number"])
         elif t == "queue.changed" and self.hallbus is not None:
             # Only what changed goes on the bus: every frame delays the next call's SHOW.
-            for c in self.hall.queue_view()["counters"]:
+            # The snapshot shows only what is durable (the pads leave the process).
+            view = item.snapshot() if item.snapshot is not None else self.hall.queue_view()
+            for c in view["counters"]:
                 state = (c["waiting"], c["current"]["number"] if c["current"] else "")
                 if self._pad_states.get(c["counter"]) != state:
                     self._pad_states[c["counter"]] = state

@@ -1,5 +1,5 @@
 """The durable store: an append-only event log in SQLite (WAL, fsync on every commit)."""
 
-from kiosk.store.eventlog import EventStore, StorageError, StoredEvent
+from kiosk.store.eventlog import EventStore, PendingWrite, StorageError, StoredEvent
 
-__all__ = ["EventStore", "StorageError", "StoredEvent"]
+__all__ = ["EventStore", "PendingWrite", "StorageError", "StoredEvent"]
