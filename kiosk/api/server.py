@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -64,6 +65,8 @@ class ApiServer:
         config = uvicorn.Config(
             self.app,
             log_level="warning",
+            http=os.environ.get("KIOSK_HTTP", "auto"),  # type: ignore[arg-type]
+            loop=os.environ.get("KIOSK_LOOP", "auto"),  # type: ignore[arg-type]
             ws="websockets-sansio",
             lifespan=self.lifespan,  # type: ignore[arg-type]
             access_log=False,

@@ -23,6 +23,7 @@ continues with no gap.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -52,10 +53,21 @@ class _Batch:
     """Writes that one commit makes durable. Open (requests add to it) → sealed (by the
     leader that commits it; numbered) → settled (durable and published, or ``error``)."""
 
-    __slots__ = ("cv", "error", "last_seq", "number", "published", "sealed", "settled", "writes")
+    __slots__ = (
+        "cv",
+        "error",
+        "futures",
+        "last_seq",
+        "number",
+        "published",
+        "sealed",
+        "settled",
+        "writes",
+    )
 
     def __init__(self, lock: threading.Lock) -> None:
         self.cv = threading.Condition(lock)  # its waiters: settled, or their turn to lead
+        self.futures: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         self.writes: list[PendingWrite] = []
         self.published: list[Published] = []  # the events' wire forms, in seq order
         self.last_seq = 0
@@ -63,6 +75,22 @@ class _Batch:
         self.sealed = False
         self.settled = False
         self.error: str | None = None
+
+
+def _resolve(futures: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]) -> None:
+    """Tell the awaiting requests of a settled batch: one call into each loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for loop, future in futures:
+        by_loop.setdefault(loop, []).append(future)
+    for loop, group in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(_set_results, group)
+
+
+def _set_results(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)
 
 
 _publishing = threading.local()  # ``active`` while this thread publishes a batch
@@ -107,6 +135,12 @@ class Hall:
         self._published_batch = 0
         self._turn = threading.Condition(self._commit_lock)  # batches publish in order
         self._durable_cv = threading.Condition(self._commit_lock)  # _committed_seq moved
+        # The committer for awaiting requests (started with the first one): it leads the
+        # commit when batches have only awaiting requests, so none ties up a thread.
+        self._committer: threading.Thread | None = None
+        self._committer_cv = threading.Condition(self._commit_lock)
+        self._committer_due = False
+        self._committer_stop = False
         self._rebuild()
         self._committed_seq = self.last_seq
 
@@ -143,6 +177,12 @@ class Hall:
         if self._ticker is not None:
             self._ticker.join(timeout=5)
             self._ticker = None
+        with self._commit_lock:
+            committer, self._committer = self._committer, None
+            self._committer_stop = True
+            self._committer_cv.notify()
+        if committer is not None:
+            committer.join(timeout=5)
 
     def _tick_loop(self, interval_s: float) -> None:
         self._tick_interval_s = interval_s
@@ -252,6 +292,73 @@ class Hall:
         if batch.error is not None:
             raise StorageError(batch.error)
 
+    async def _run_async(
+        self,
+        decide: Callable[[datetime], Sequence[ev.Event]],
+        personal_for: Callable[[Sequence[ev.Event]], dict[str, dict[str, str | None]] | None]
+        | None = None,
+        also: Callable[[Sequence[ev.Event]], object] | None = None,
+    ) -> list[StoredEvent]:
+        """:meth:`_run` for a coroutine on an event loop: the decision is taken at once
+        (under the hall lock, microseconds); the wait for durability ties up no thread (the
+        committer thread commits, the loop is told when the batch settled)."""
+        refusal: Exception | None = None
+        with self._lock:
+            batch = self._open
+            now = self.clock.now()
+            staged = self._stage(self.queue.rollover(now))
+            try:
+                events = decide(now)
+            except Exception as exc:
+                refusal = exc
+            else:
+                personal = personal_for(events) if personal_for and events else None
+                more = None if also is None else (lambda: also(events))
+                staged += self._stage(events, personal, more)
+        if staged:
+            await self._durable_async(batch)
+        if refusal is not None:
+            raise refusal
+        return staged
+
+    async def _durable_async(self, batch: _Batch) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._commit_lock:
+            if not batch.settled:
+                batch.futures.append((loop, future))
+                if not self._leading:
+                    self._wake_committer()
+            else:
+                future.set_result(None)
+        await future
+        if batch.error is not None:
+            raise StorageError(batch.error)
+
+    def _wake_committer(self) -> None:
+        """Under the commit lock: the open batch has awaiting requests and nobody leads."""
+        self._committer_due = True
+        if self._committer is None or not self._committer.is_alive():
+            # (Also after stop(): a request still awaiting is committed, never left hanging.)
+            self._committer = threading.Thread(
+                target=self._committer_loop, name="hall-committer", daemon=True
+            )
+            self._committer.start()
+        self._committer_cv.notify()
+
+    def _committer_loop(self) -> None:
+        while True:
+            with self._commit_lock:
+                while self._leading or not self._committer_due:
+                    if self._committer_stop and not self._committer_due:
+                        return
+                    self._committer_cv.wait()
+                self._committer_due = False
+                if self._open.sealed or not self._open.futures:
+                    continue  # a waiting thread leads it
+                self._leading = True
+            self._lead()
+
     def _lead(self) -> None:
         """Seal the open batch and commit it, outside the hall lock, while new requests form
         the next batch; hand the lead on; then publish in turn and settle."""
@@ -281,6 +388,11 @@ class Hall:
             # The next batch may commit now, while this one is published.
             self._leading = False
             self._open.cv.notify()
+            if self._open.futures:
+                self._wake_committer()
+            for b in failed:
+                if b is not batch:
+                    _resolve(b.futures)
             while self._published_batch != batch.number - 1:
                 self._turn.wait()
         try:
@@ -295,6 +407,7 @@ class Hall:
                 batch.error = None if error is None else str(error)
                 batch.settled = True
                 batch.cv.notify_all()
+                _resolve(batch.futures)
 
     def _publish(self, batch: _Batch) -> None:
         _publishing.active = True
