@@ -177,8 +177,8 @@ def create_app(
                 return who
         raise ApiError(401, "unauthorized", "访问令牌无效")
 
-    def allow(permission: str) -> Callable[[Request], Any]:
-        async def check(request: Request) -> Principal:
+    def allow(permission: str) -> Callable[[Request], Principal]:
+        def check(request: Request) -> Principal:
             who = principal_of(request.headers.get("authorization"))
             if who.role not in PERMISSIONS[permission]:
                 raise ApiError(403, "forbidden", "此设备无权执行该操作")
@@ -209,12 +209,10 @@ def create_app(
         responses=ERROR_RESPONSES,
         tags=["tickets"],
     )
-    async def issue_ticket(body: m.IssueIn, who: Principal = Depends(allow("issue"))) -> dict[str, Any]:
+    def issue_ticket(body: m.IssueIn, who: Principal = Depends(allow("issue"))) -> dict[str, Any]:
         """Take a ticket. Printing happens after the 201: its outcome is an event."""
-        if body.id_card is None and body.account is None and body.priority is None:
-            return await hall.issue_ticket_async(body.service)
         card = IdCardInput(body.id_card.id_number, body.id_card.name) if body.id_card else None
-        return await asyncio.to_thread(hall.issue_ticket,
+        return hall.issue_ticket(
             body.service, priority=body.priority, id_card=card, account=body.account
         )
 
@@ -263,24 +261,22 @@ def create_app(
         responses={**ERROR_RESPONSES, 204: {"description": "Nobody waits for this counter"}},
         tags=["counters"],
     )
-    async def call_next(
+    def call_next(
         counter: int, body: m.CallNextIn | None = None, who: Principal = Depends(allow("counter"))
     ) -> Any:
         """Call the next ticket; a ticket still at the counter is finished first."""
         own_counter(who, counter)
-        called = await hall.counter_action_async(counter, "call-next")
+        called = hall.call_next(counter, staff=body.staff if body else None)
         return called if called is not None else Response(status_code=204)
 
     def counter_route(action: str, doc: str) -> None:
-        async def handler(
+        def handler(
             counter: int,
             body: m.StartIn | None = None,
             who: Principal = Depends(allow("counter")),
         ) -> dict[str, Any]:
             own_counter(who, counter)
-            if action in ("start", "done"):
-                return await hall.counter_action_async(counter, action)  # type: ignore[no-any-return]
-            return await asyncio.to_thread(hall.counter_action, counter, action, staff=body.staff if body else None)
+            return hall.counter_action(counter, action, staff=body.staff if body else None)
 
         handler.__doc__ = doc
         app.post(

@@ -543,32 +543,6 @@ class Hall:
         assert isinstance(issued, ev.TicketIssued)
         return self.ticket_view(issued.ticket)
 
-    async def issue_ticket_async(self, service: str) -> dict[str, Any]:
-        def decide(now: datetime) -> list[ev.Event]:
-            return self.queue.issue(service, now)
-
-        stored = await self._run_async(decide)
-        issued = stored[-1].event
-        assert isinstance(issued, ev.TicketIssued)
-        return self.ticket_view(issued.ticket)
-
-    async def counter_action_async(self, counter: int, action: str) -> Any:
-        q = self.queue
-        deciders = {
-            "call-next": lambda now: q.call_next(counter, now),
-            "start": lambda now: q.start(counter, now),
-            "done": lambda now: q.done(counter, now),
-        }
-        stored = await self._run_async(deciders[action])
-        with self._lock:
-            if action == "call-next":
-                return self._counter_result(stored, ev.TicketCalled)
-            ticket = next((s.event.ticket_id for s in stored if s.event.ticket_id), None)
-            return {
-                "counter": self._counter_dict(counter),
-                "ticket": self.ticket_view(ticket) if ticket else None,
-            }
-
     def _priority(self, value: str | None) -> Priority | None:
         if value is None:
             return None
