@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 import time
@@ -65,8 +64,10 @@ class ApiServer:
         config = uvicorn.Config(
             self.app,
             log_level="warning",
-            http=os.environ.get("KIOSK_HTTP", "auto"),  # type: ignore[arg-type]
-            loop=os.environ.get("KIOSK_LOOP", "auto"),  # type: ignore[arg-type]
+            # httptools parses HTTP in C and uvloop runs the loop in C: the loop thread is
+            # where a request's time goes under load (docs/performance.md, issue 10).
+            http="httptools",
+            loop="uvloop",
             ws="websockets-sansio",
             lifespan=self.lifespan,  # type: ignore[arg-type]
             access_log=False,

@@ -6,7 +6,8 @@ microseconds: roll the day over if needed, let the queue rules decide, number th
 Then, with the hall lock released, wait until they are durable: a waiter that finds no
 commit in progress becomes the leader, seals the open batch and writes and commits it as one
 transaction (one fsync), while new requests decide and form the next batch: true group
-commit. Only when its batch is durable, and every earlier batch has been published, are a
+commit. (A coroutine awaits instead, :meth:`Hall._run_async`, and a committer thread leads
+for it, so no thread waits per request.) Only when its batch is durable, and every earlier batch has been published, are a
 batch's events published (in log order) and its requests answered.
 
 Readers of live state (:meth:`queue_view`, :meth:`ticket_view`, the GET routes) may see a
@@ -93,6 +94,11 @@ def _set_results(futures: list[asyncio.Future[None]]) -> None:
             future.set_result(None)
 
 
+# A leader waits for the requests of the batch just committed (see Hall._await_siblings) only
+# to fill a batch up to this many requests: past it, an fsync is shared enough.
+_SIBLINGS_WORTH_WAITING_FOR = 8
+_MAX_SIBLING_WAIT_S = 0.005  # whatever the disk: a request never waits longer for others
+
 _publishing = threading.local()  # ``active`` while this thread publishes a batch
 
 
@@ -141,6 +147,13 @@ class Hall:
         self._committer_cv = threading.Condition(self._commit_lock)
         self._committer_due = False
         self._committer_stop = False
+        # Siblings: a leader gives the requests of the batch just committed (answered now,
+        # likely to come back at once) a moment to join before it seals the next batch:
+        # at most as long as the last commit took, so never longer than a commit saves.
+        self._arrivals = threading.Condition(self._commit_lock)
+        self._awaiting_siblings = False
+        self._last_batch_writes = 0
+        self._last_commit_s = 0.0
         self._rebuild()
         self._committed_seq = self.last_seq
 
@@ -273,6 +286,9 @@ class Hall:
         batch.writes.append(PendingWrite(stored, personal, also))
         batch.published.extend(self.wire(st) for st in stored)  # numbers known once applied
         batch.last_seq = stored[-1].seq
+        if self._awaiting_siblings:
+            with self._commit_lock:
+                self._arrivals.notify()
         return stored
 
     def _wait_durable(self, batch: _Batch) -> None:
@@ -360,23 +376,32 @@ class Hall:
             self._lead()
 
     def _lead(self) -> None:
-        """Seal the open batch and commit it, outside the hall lock, while new requests form
-        the next batch; hand the lead on; then publish in turn and settle."""
+        """Seal the open batch (after a moment for siblings, see :meth:`_await_siblings`)
+        and commit it, outside the hall lock, while new requests form the next batch; hand
+        the lead on; then publish in turn and settle."""
+        self._await_siblings()
         with self._lock:
             batch, self._open = self._open, _Batch(self._commit_lock)
+            self._last_batch_writes = len(batch.writes)
             self._sealed += 1
             batch.number = self._sealed
             with self._commit_lock:
                 batch.sealed = True
         error: StorageError | None = None
         failed: list[_Batch] = []
+        started = time.monotonic()
         try:
             self.store.write(batch.writes)
+            self._last_commit_s = time.monotonic() - started
         except Exception as exc:
             if not isinstance(exc, StorageError):
                 log.exception("a write of a batch failed")
             error = exc if isinstance(exc, StorageError) else StorageError(str(exc))
-            failed = self._forget(batch)
+            failed = [batch]
+            try:
+                failed = self._forget(batch)
+            except Exception:  # the lead is handed on all the same: nobody may hang
+                log.exception("the queue could not be rebuilt after a failed commit")
         with self._commit_lock:
             if error is None:
                 self._committed_seq = batch.last_seq
@@ -408,6 +433,28 @@ class Hall:
                 batch.settled = True
                 batch.cv.notify_all()
                 _resolve(batch.futures)
+
+    def _await_siblings(self) -> None:
+        """Before sealing: if the batch just committed held more requests than the open one
+        has, give them a moment to come back and join (their answers are going out now),
+        at most as long as that commit took. Without it, closed-loop clients split into
+        groups that take turns, each with an fsync of its own (measured with 4 counters:
+        1.8 events per fsync, 2.4-3.1 with it). A lone client never waits: its batch is as
+        big as the last one."""
+        expected = min(self._last_batch_writes, _SIBLINGS_WORTH_WAITING_FOR)
+        if len(self._open.writes) >= expected:
+            return
+        deadline = time.monotonic() + min(self._last_commit_s, _MAX_SIBLING_WAIT_S)
+        with self._commit_lock:
+            self._awaiting_siblings = True
+            try:
+                while len(self._open.writes) < expected:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._arrivals.wait(left)
+            finally:
+                self._awaiting_siblings = False
 
     def _publish(self, batch: _Batch) -> None:
         _publishing.active = True

@@ -3,6 +3,7 @@ never answers, publishes or numbers anything that is not durable."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 import threading
@@ -399,4 +400,68 @@ def test_many_kiosks_and_counters_at_once_with_slow_commits(tmp_path):
     assert commits < store.last_seq()  # some commits carried several events
     again = Hall(example_config(tmp_path), store, FakeClock(morning()))
     assert again.queue_view() == hall.queue_view()
+    store.close()
+
+
+def test_awaiting_requests_share_commits_with_threads_and_are_refused_on_a_full_disk(tmp_path):
+    """The awaitable write path (for async routes): coroutines on an event loop and threads
+    issue at once; every number is durable, unique and gap-free, events are published in log
+    order, and no thread waits per coroutine (the committer thread commits for them). On a
+    full disk an awaiting request is refused with StorageError, and nothing hangs."""
+    hall, store = make_hall(tmp_path)
+    published: list[Published] = []
+    hall.bus.subscribe(published.append)
+    got: list[str] = []
+
+    def issue(service: str):  # type: ignore[no-untyped-def]
+        return lambda now: hall.queue.issue(service, now)
+
+    async def kiosk(service: str) -> None:
+        for _ in range(40):
+            stored = await hall._run_async(issue(service))
+            got.append(stored[-1].event.number)  # type: ignore[attr-defined]
+
+    def thread_kiosk() -> None:
+        for _ in range(40):
+            got.append(hall.issue_ticket("E")["number"])
+
+    async def main() -> None:
+        threads = [threading.Thread(target=thread_kiosk) for _ in range(2)]
+        for t in threads:
+            t.start()
+        await asyncio.gather(*(kiosk(s) for s in "AABCD"))
+        for t in threads:
+            t.join()
+
+    asyncio.run(main())
+    numbers = store.issued_numbers(morning().date())
+    assert sorted(got) == sorted(numbers) and len(set(numbers)) == 280
+    for service, count in Counter(n[0] for n in numbers).items():
+        assert sorted(n for n in numbers if n[0] == service) == [
+            f"{service}{i:03d}" for i in range(1, count + 1)
+        ]
+    seqs = [p.message["seq"] for p in published if "seq" in p.message]
+    assert seqs == list(range(1, store.last_seq() + 1))
+    # One committer thread did the waiting for all the coroutines.
+    assert [t.name for t in threading.enumerate()].count("hall-committer") == 1
+
+    store._conn.execute(
+        f"PRAGMA max_page_count={store._conn.execute('PRAGMA page_count').fetchone()[0]}"
+    )
+
+    async def until_refused() -> str:
+        for _ in range(500):
+            try:
+                await hall._run_async(issue("B"))
+            except StorageError as exc:
+                return str(exc)
+        return "never refused"
+
+    assert "full" in asyncio.run(until_refused())
+    assert (
+        hall.queue_view()
+        == Hall(example_config(tmp_path), store, FakeClock(morning())).queue_view()
+    )
+    hall.stop()
+    assert "hall-committer" not in [t.name for t in threading.enumerate()]
     store.close()
