@@ -9,9 +9,11 @@ the hall: drivers' public methods only queue work. A device that goes away is re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +47,11 @@ class HallDevices:
         self._lock = threading.Lock()
         self._pending_evaluation: dict[int, str] = {}  # counter -> ticket being rated
         self._pad_states: dict[int, tuple[int, str]] = {}  # last PAD_STATE sent per counter
+        # Pad states come from the durable queue snapshot, which may wait for a commit: taken
+        # on a worker of their own, never in the hall's publishing thread; a burst of
+        # changes coalesces into one snapshot.
+        self._pads_worker: ThreadPoolExecutor | None = None
+        self._pending_pads: Published | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.printer: Any = None
         self.idcard: Any = None
@@ -65,6 +72,7 @@ class HallDevices:
             self._start_idcard()
         if cfg.hallbus.url:
             self._start_hallbus()
+            self._pads_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pad-states")
         if cfg.voice.enabled:
             self._start_voice()
         self._unsubscribe = self.hall.bus.subscribe(self._on_hall_event)
@@ -73,6 +81,9 @@ class HallDevices:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._pads_worker is not None:
+            self._pads_worker.shutdown(wait=True, cancel_futures=True)
+            self._pads_worker = None
         for name, stop in (
             ("voice", lambda d: d.stop()),
             ("hallbus", lambda d: d.stop()),
@@ -410,15 +421,29 @@ class HallDevices:
                 self._pending_evaluation[m["counter"]] = m["ticket"]
             if self.hallbus is not None:
                 self.hallbus.eval_start(m["counter"], m["number"])
-        elif t == "queue.changed" and self.hallbus is not None:
-            # Only what changed goes on the bus: every frame delays the next call's SHOW.
-            # The snapshot shows only what is durable (the pads leave the process).
-            view = item.snapshot() if item.snapshot is not None else self.hall.queue_view()
-            for c in view["counters"]:
-                state = (c["waiting"], c["current"]["number"] if c["current"] else "")
-                if self._pad_states.get(c["counter"]) != state:
-                    self._pad_states[c["counter"]] = state
-                    self.hallbus.pad_state(c["counter"], *state)
+        elif t == "queue.changed" and self._pads_worker is not None:
+            with self._lock:
+                first = self._pending_pads is None
+                self._pending_pads = item
+            if first:
+                with contextlib.suppress(RuntimeError):  # stopping
+                    self._pads_worker.submit(self._refresh_pads)
+
+    def _refresh_pads(self) -> None:
+        """On the pads' worker: the durable queue snapshot (what leaves the process shows
+        only what is on disk), then only what changed goes on the bus: every frame delays
+        the next call's SHOW."""
+        with self._lock:
+            item, self._pending_pads = self._pending_pads, None
+        hallbus = self.hallbus
+        if item is None or hallbus is None:
+            return
+        view = item.snapshot() if item.snapshot is not None else self.hall.queue_view()
+        for c in view["counters"]:
+            state = (c["waiting"], c["current"]["number"] if c["current"] else "")
+            if self._pad_states.get(c["counter"]) != state:
+                self._pad_states[c["counter"]] = state
+                hallbus.pad_state(c["counter"], *state)
 
 
 def sample_ticket(config: HallConfig) -> Any:
