@@ -66,6 +66,7 @@ class Queue:
         # Indexes kept by apply(): requests look at what is open, never at the whole day.
         self._waiting: dict[str, Ticket] = {}
         self._open: dict[str, Ticket] = {}
+        self._open_days: dict[date, int] = {}  # open tickets per business day
 
     def reconfigure(self, rules: QueueRules) -> None:
         """New services and counters, same tickets: nobody waiting is dropped. A ticket whose
@@ -133,8 +134,11 @@ class Queue:
                 if x.target_counter == t.target_counter and self._sort_key(x) < self._sort_key(t)
             ]
             return len(mine)
+        key = self._sort_key(t)
         return sum(
-            1 for x in self.waiting_for_service(t.service) if self._sort_key(x) < self._sort_key(t)
+            1
+            for x in self._waiting.values()
+            if x.service == t.service and x.target_counter is None and self._sort_key(x) < key
         )
 
     def estimate(self, service: str, ahead: int) -> WaitEstimate:
@@ -208,9 +212,9 @@ class Queue:
         """When the first request of a new day arrives and an earlier day was left open
         (nobody ran the daily close), close that day first: expire whatever it left."""
         today = now.date()
+        if not self._open_days or min(self._open_days) >= today:
+            return []  # every request asks: answered without looking at the day's tickets
         stale = [t for t in self._open.values() if t.day < today]
-        if not stale:
-            return []
         days = sorted({t.day for t in stale})
         out: list[ev.Event] = [ev.TicketExpired(at=now, ticket=t.id) for t in stale]
         out += [ev.DayClosed(at=now, day=d, full=True, automatic=True) for d in days]
@@ -581,9 +585,15 @@ class Queue:
         else:
             self._waiting.pop(t.id, None)
         if status.is_open:
+            if t.id not in self._open:
+                self._open_days[t.day] = self._open_days.get(t.day, 0) + 1
             self._open[t.id] = t
-        else:
-            self._open.pop(t.id, None)
+        elif self._open.pop(t.id, None) is not None:
+            left = self._open_days[t.day] - 1
+            if left:
+                self._open_days[t.day] = left
+            else:
+                del self._open_days[t.day]
 
     def _next_order(self) -> int:
         self._queue_order += 1
