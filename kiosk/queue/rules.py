@@ -65,6 +65,9 @@ class Queue:
         self._queue_order = 0
         # Indexes kept by apply(): requests look at what is open, never at the whole day.
         self._waiting: dict[str, Ticket] = {}
+        # The waiting tickets per service, under the service they were queued with.
+        self._waiting_in: dict[str, dict[str, Ticket]] = {}
+        self._queued_with: dict[str, str] = {}
         self._open: dict[str, Ticket] = {}
         self._open_days: dict[date, int] = {}  # open tickets per business day
 
@@ -108,7 +111,9 @@ class Queue:
     def waiting_for_service(self, service: str) -> list[Ticket]:
         """Tickets queueing for ``service`` (not those sent to one counter), in call order."""
         tickets = [
-            t for t in self._waiting.values() if t.service == service and t.target_counter is None
+            t
+            for t in self._waiting_in.get(service, {}).values()
+            if t.service == service and t.target_counter is None
         ]
         return sorted(tickets, key=self._sort_key)
 
@@ -137,7 +142,7 @@ class Queue:
         key = self._sort_key(t)
         return sum(
             1
-            for x in self._waiting.values()
+            for x in self._waiting_in.get(t.service, {}).values()
             if x.service == t.service and x.target_counter is None and self._sort_key(x) < key
         )
 
@@ -532,7 +537,6 @@ class Queue:
             t.finished_at = None
         elif isinstance(e, ev.TicketTransferred):
             t = self.tickets[e.ticket]
-            self._set_status(t, TicketStatus.WAITING)
             t.transfers += 1
             t.started_at = None
             t.called_at = None
@@ -542,6 +546,7 @@ class Queue:
                 t.target_counter = None
             if e.to_counter is not None:
                 t.target_counter = e.to_counter
+            self._set_status(t, TicketStatus.WAITING)  # queued under its new service
             self._release(e.counter, t.id, finished=False)
         elif isinstance(e, ev.TicketCancelled | ev.TicketExpired):
             t = self.tickets[e.ticket]
@@ -580,8 +585,13 @@ class Queue:
 
     def _set_status(self, t: Ticket, status: TicketStatus) -> None:
         t.status = status
+        queued = self._queued_with.pop(t.id, None)
+        if queued is not None:
+            self._waiting_in[queued].pop(t.id, None)
         if status is TicketStatus.WAITING:
             self._waiting[t.id] = t
+            self._waiting_in.setdefault(t.service, {})[t.id] = t
+            self._queued_with[t.id] = t.service
         else:
             self._waiting.pop(t.id, None)
         if status.is_open:
