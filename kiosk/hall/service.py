@@ -249,7 +249,23 @@ class Hall:
             # Its batch could not be published before the one this thread is publishing,
             # which would wait for it: a deadlock. Subscribers hand writes to a worker.
             raise RuntimeError("a bus subscriber wrote to the hall while it was publishing")
-        refusal: Exception | None = None
+        batch, staged, refusal = self._decide(decide, personal_for, also)
+        if staged:  # also the day's rollover before a refusal: durable before answering
+            self._wait_durable(batch)
+        if refusal is not None:
+            raise refusal
+        return staged
+
+    def _decide(
+        self,
+        decide: Callable[[datetime], Sequence[ev.Event]],
+        personal_for: Callable[[Sequence[ev.Event]], dict[str, dict[str, str | None]] | None]
+        | None,
+        also: Callable[[Sequence[ev.Event]], object] | None,
+    ) -> tuple[_Batch, list[StoredEvent], Exception | None]:
+        """Under the hall lock: the day's rollover, the decision, staging. Returns the batch
+        the events went to, the events, and the decision's refusal (after a rollover that
+        still has to be made durable)."""
         with self._lock:
             batch = self._open
             now = self.clock.now()
@@ -257,16 +273,11 @@ class Hall:
             try:
                 events = decide(now)
             except Exception as exc:
-                refusal = exc
-            else:
-                personal = personal_for(events) if personal_for and events else None
-                more = None if also is None else (lambda: also(events))
-                staged += self._stage(events, personal, more)
-        if staged:  # also the day's rollover before a refusal: durable before answering
-            self._wait_durable(batch)
-        if refusal is not None:
-            raise refusal
-        return staged
+                return batch, staged, exc
+            personal = personal_for(events) if personal_for and events else None
+            more = None if also is None else (lambda: also(events))
+            staged += self._stage(events, personal, more)
+            return batch, staged, None
 
     def _stage(
         self,
@@ -318,19 +329,7 @@ class Hall:
         """:meth:`_run` for a coroutine on an event loop: the decision is taken at once
         (under the hall lock, microseconds); the wait for durability ties up no thread (the
         committer thread commits, the loop is told when the batch settled)."""
-        refusal: Exception | None = None
-        with self._lock:
-            batch = self._open
-            now = self.clock.now()
-            staged = self._stage(self.queue.rollover(now))
-            try:
-                events = decide(now)
-            except Exception as exc:
-                refusal = exc
-            else:
-                personal = personal_for(events) if personal_for and events else None
-                more = None if also is None else (lambda: also(events))
-                staged += self._stage(events, personal, more)
+        batch, staged, refusal = self._decide(decide, personal_for, also)
         if staged:
             await self._durable_async(batch)
         if refusal is not None:
