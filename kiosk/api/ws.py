@@ -7,7 +7,7 @@ and gets a fresh ``hello`` with the whole queue).
 
 Queue snapshots (``queue.changed`` carries the whole queue) are never taken on the event
 loop: taking one needs the hall lock and may wait for a commit to be durable (see
-``Hall._published_view``). A burst of changes is coalesced into one snapshot, taken by the
+``Hall.durable_queue_view``). A burst of changes is coalesced into one snapshot, taken by the
 hub's own worker thread, which then hands the message to the loop like any other. So each
 client still gets messages in the order they were published, and a snapshot is never older
 than an event delivered before it.

@@ -14,7 +14,7 @@ Readers of live state (:meth:`queue_view`, :meth:`ticket_view`, the GET routes) 
 change that is applied but not yet durable, for the few milliseconds of an fsync. Nothing
 that leaves the process does: answers wait for their batch; events are published after it;
 the ``queue.changed`` snapshot that the WebSocket hub and the devices send is returned only
-once everything it shows is durable (:meth:`Hall._published_view`); sync reads the log.
+once everything it shows is durable (:meth:`Hall.durable_queue_view`); sync reads the log.
 
 If the store cannot be written (disk full), every request of the failed batch fails with
 :class:`StorageError`, and so does every request decided after it (on top of it); the queue
@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kiosk import privacy
 from kiosk.clock import Clock
@@ -86,6 +86,24 @@ NOTICES_META = "sync.notices"  # the current notices, kept in the store's meta t
 
 # Fields of an event that never go on the wire (pseudonymous, but no client needs them).
 _PRIVATE_FIELDS = {"id_hash"}
+
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class _Command(Generic[V]):
+    """A write request made ready: how to decide it (under the hall lock), the personal data
+    and extra store work that go with it, and how to build its answer once durable. The same
+    command runs on a thread (:meth:`Hall._execute`) or on the event loop
+    (:meth:`Hall._execute_async`)."""
+
+    decide: Callable[[datetime], Sequence[ev.Event]]
+    finish: Callable[[list[StoredEvent]], V]
+    personal_for: Callable[[Sequence[ev.Event]], dict[str, dict[str, str | None]] | None] | None = (
+        None
+    )
+    also: Callable[[Sequence[ev.Event]], object] | None = None
 
 
 class _Batch:
@@ -304,6 +322,13 @@ class Hall:
         if refusal is not None:
             raise refusal
         return staged
+
+    def _execute(self, command: _Command[V]) -> V:
+        return command.finish(self._run(command.decide, command.personal_for, command.also))
+
+    async def _execute_async(self, command: _Command[V]) -> V:
+        stored = await self._run_async(command.decide, command.personal_for, command.also)
+        return command.finish(stored)
 
     def _decide(
         self,
@@ -524,7 +549,7 @@ class Hall:
                 Published(
                     "queue.changed",
                     {"type": "queue.changed", "at": batch.published[-1].message["at"]},
-                    snapshot=self._published_view,
+                    snapshot=self.durable_queue_view,
                 )
             )
         finally:
@@ -542,7 +567,7 @@ class Hall:
             self._rebuild()  # the queue as the log has it: nothing of those batches happened
         return failed
 
-    def _published_view(self) -> dict[str, Any]:
+    def durable_queue_view(self) -> dict[str, Any]:
         """The queue view as it may leave the process: taken under the hall lock, returned
         once every event it reflects is durable (at most a commit later), taken again if a
         failed commit rebuilt the queue meanwhile. For the workers of bus subscribers (the
@@ -614,7 +639,54 @@ class Hall:
         id_card: IdCardInput | None = None,
         account: str | None = None,
     ) -> TicketView:
+        return self._execute(self._issue(service, priority, id_card, account))
+
+    async def issue_ticket_async(
+        self,
+        service: str,
+        *,
+        priority: str | None = None,
+        id_card: IdCardInput | None = None,
+        account: str | None = None,
+    ) -> TicketView:
+        """:meth:`issue_ticket` for the event loop: no thread waits for the fsync."""
+        return await self._execute_async(self._issue(service, priority, id_card, account))
+
+    def _issue(
+        self,
+        service: str,
+        priority: str | None,
+        id_card: IdCardInput | None,
+        account: str | None,
+    ) -> _Command[TicketView]:
         prio = self._priority(priority)
+        id_hash, personal = self._identity(prio, id_card, account)
+
+        def decide(now: datetime) -> list[ev.Event]:
+            return self.queue.issue(
+                service, now, priority=prio, identified=id_card is not None, id_hash=id_hash
+            )
+
+        def personal_for(events: Sequence[ev.Event]) -> dict[str, dict[str, str | None]] | None:
+            # The ticket id is only known once decided; its personal data is stored with it.
+            issued = events[0]
+            assert isinstance(issued, ev.TicketIssued)
+            if not personal:
+                return None
+            return {issued.ticket: {**personal, "day": issued.day.isoformat()}}
+
+        def finish(stored: list[StoredEvent]) -> TicketView:
+            issued = stored[-1].event
+            assert isinstance(issued, ev.TicketIssued)
+            return self.ticket_view(issued.ticket)
+
+        return _Command(decide, finish, personal_for)
+
+    def _identity(
+        self, prio: Priority | None, id_card: IdCardInput | None, account: str | None
+    ) -> tuple[str | None, dict[str, str | None]]:
+        """The keyed hash of the ID number (repeat visits) and the personal data staff may
+        see today; bad input refused before anything is decided."""
         id_hash = None
         personal: dict[str, str | None] = {}
         if id_card is not None:
@@ -635,24 +707,7 @@ class Hall:
             if not self._account_re.match(account):
                 raise err.InvalidRequest("户号格式不正确：{account}", account=account)
             personal["account"] = account
-
-        def decide(now: datetime) -> list[ev.Event]:
-            return self.queue.issue(
-                service, now, priority=prio, identified=id_card is not None, id_hash=id_hash
-            )
-
-        def personal_for(events: Sequence[ev.Event]) -> dict[str, dict[str, str | None]] | None:
-            # The ticket id is only known once decided; its personal data is stored with it.
-            issued = events[0]
-            assert isinstance(issued, ev.TicketIssued)
-            if not personal:
-                return None
-            return {issued.ticket: {**personal, "day": issued.day.isoformat()}}
-
-        stored = self._run(decide, personal_for)
-        issued = stored[-1].event
-        assert isinstance(issued, ev.TicketIssued)
-        return self.ticket_view(issued.ticket)
+        return id_hash, personal
 
     def _priority(self, value: str | None) -> Priority | None:
         if value is None:
@@ -736,16 +791,36 @@ class Hall:
 
     def call_next(self, counter: int, staff: str | None = None) -> TicketView | None:
         """The called ticket, or None when nobody waits for this counter."""
-        stored = self._run(lambda now: self.queue.call_next(counter, now, staff=staff))
-        with self._lock:
-            for s in reversed(stored):
-                if isinstance(s.event, ev.TicketCalled):
-                    return self._ticket_view(self.queue.ticket(s.event.ticket))
-        return None
+        return self._execute(self._call_next(counter, staff))
+
+    async def call_next_async(self, counter: int, staff: str | None = None) -> TicketView | None:
+        """:meth:`call_next` for the event loop: no thread waits for the fsync."""
+        return await self._execute_async(self._call_next(counter, staff))
+
+    def _call_next(self, counter: int, staff: str | None) -> _Command[TicketView | None]:
+        def finish(stored: list[StoredEvent]) -> TicketView | None:
+            with self._lock:
+                for s in reversed(stored):
+                    if isinstance(s.event, ev.TicketCalled):
+                        return self._ticket_view(self.queue.ticket(s.event.ticket))
+            return None
+
+        return _Command(lambda now: self.queue.call_next(counter, now, staff=staff), finish)
 
     def counter_action(self, counter: int, action: str, **kwargs: Any) -> CounterActionView:
         """recall | start | done | no-show | pause | resume | pause-toggle (a pad's one pause
         key) | evaluate | transfer."""
+        return self._execute(self._counter_action(counter, action, kwargs))
+
+    async def counter_action_async(
+        self, counter: int, action: str, **kwargs: Any
+    ) -> CounterActionView:
+        """:meth:`counter_action` for the event loop: no thread waits for the fsync."""
+        return await self._execute_async(self._counter_action(counter, action, kwargs))
+
+    def _counter_action(
+        self, counter: int, action: str, kwargs: dict[str, Any]
+    ) -> _Command[CounterActionView]:
         q = self.queue
         deciders: dict[str, Callable[[datetime], list[ev.Event]]] = {
             "recall": lambda now: q.recall(counter, now),
@@ -767,13 +842,16 @@ class Hall:
         decide = deciders.get(action)
         if decide is None:
             raise err.InvalidRequest("未知的窗口操作：{action}", action=action)
-        stored = self._run(decide)
-        with self._lock:
-            ticket = next((s.event.ticket_id for s in stored if s.event.ticket_id), None)
-            return CounterActionView(
-                counter=self._counter_view(counter),
-                ticket=self._ticket_view(self.queue.ticket(ticket)) if ticket else None,
-            )
+
+        def finish(stored: list[StoredEvent]) -> CounterActionView:
+            with self._lock:
+                ticket = next((s.event.ticket_id for s in stored if s.event.ticket_id), None)
+                return CounterActionView(
+                    counter=self._counter_view(counter),
+                    ticket=self._ticket_view(self.queue.ticket(ticket)) if ticket else None,
+                )
+
+        return _Command(decide, finish)
 
     def _counter_view(self, n: int) -> CounterView:
         cdef = self.rules.counters[n]
