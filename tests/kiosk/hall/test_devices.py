@@ -234,3 +234,20 @@ def test_paper_out_is_one_printer_entry_that_says_so_in_the_callers_language(hal
         "paper out",
         "load a new roll",
     )
+
+
+def test_caller_pads_show_who_waits_and_who_is_served_from_the_durable_queue(hall, devices):
+    """The pads' own displays follow the queue (PAD_STATE frames, from the queue snapshot
+    the hall hands out only once durable, taken off the publishing thread)."""
+    _, api, _, _ = hall
+    api.issue("A")
+    api.issue("A")
+
+    def pad(n: int) -> tuple[int, str] | None:
+        shown = devices.pads[n].display
+        return None if shown is None else (shown.waiting, shown.current)
+
+    wait_until(lambda: pad(1) == (2, ""))
+    devices.press(1, EventKind.CALL_NEXT)
+    wait_until(lambda: pad(1) == (1, "A001"))
+    assert pad(3) in (None, (0, ""))  # counter 3 serves B and C: nothing for it
