@@ -290,7 +290,8 @@ class Hall:
             batch = self._open
             now = self.clock.now()
             stored = self._stage(self.queue.rollover(now))
-            stored += self._stage(self.queue.overdue(now))
+            # A new list: the staged one is the rollover's write in the batch (no +=).
+            stored = stored + self._stage(self.queue.overdue(now))
         if stored:
             self._wait_durable(batch)
         return stored
@@ -350,7 +351,10 @@ class Hall:
                 return batch, staged, exc
             personal = personal_for(events) if personal_for and events else None
             more = None if also is None else (lambda: also(events))
-            staged += self._stage(events, personal, more)
+            # A new list: ``staged`` is the rollover's write in the batch, and extending it
+            # in place wrote the decision's events twice (a duplicate seq, 503 on the first
+            # request of a day).
+            staged = staged + self._stage(events, personal, more)
             return batch, staged, None
 
     def _stage(
