@@ -503,9 +503,7 @@ def test_a_busy_worker_answers_429_with_retry_after_and_the_daemon_waits_it_out(
             assert anon.get("/central/v1/health").json()["busy_refusals"] == 2
 
 
-def test_a_timed_out_push_shrinks_the_batches_and_nothing_is_stored_twice(
-    tmp_path, pg_server
-):
+def test_a_timed_out_push_shrinks_the_batches_and_nothing_is_stored_twice(tmp_path, pg_server):
     """Given central slower than the daemon's timeout (the hall's row held), the push times
     out, the daemon quarters its batches; once central answers, every event is held once."""
     url = pg_server.new_database()
