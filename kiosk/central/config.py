@@ -40,7 +40,12 @@ class CentralSettings:
         4, doc="Pushes one worker stores at once (each holds a database connection)."
     )
     ingest_queue: int = setting(
-        8, doc="Pushes one worker lets wait for a turn; more are answered 429 + Retry-After."
+        256, doc="Most pushes one worker lets wait for a turn; more get 429 + Retry-After."
+    )
+    ingest_max_wait_s: float = setting(
+        2.0,
+        doc="Longest wait for a turn a worker lets a push in for (expected from the pushes "
+        "ahead); longer gets 429 + Retry-After. Keep it well under the halls' timeout_s.",
     )
     hall_partitions: int = setting(
         8, doc="PostgreSQL: hash partitions by hall inside each month of events (1: none)."
@@ -125,6 +130,7 @@ def _validate_central(cfg: CentralConfig, loader: _Loader) -> None:
         ("workers", 0, 256),
         ("ingest_concurrency", 1, 64),
         ("ingest_queue", 0, 10_000),
+        ("ingest_max_wait_s", 0, 60),
         ("hall_partitions", 1, 256),
     ):
         value = getattr(c, key)

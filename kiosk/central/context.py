@@ -46,7 +46,11 @@ class CentralContext:
             clock,
             {h.key_sha256: h.id for h in config.halls},
             {h.id: h.name for h in config.halls},
-            IngestGate(config.central.ingest_concurrency, config.central.ingest_queue),
+            IngestGate(
+                config.central.ingest_concurrency,
+                config.central.ingest_queue,
+                config.central.ingest_max_wait_s,
+            ),
         )
 
     def is_admin(self, key: str) -> bool:

@@ -27,6 +27,8 @@ from kiosk.central.store import CentralStore
 
 log = logging.getLogger("kiosk.central")
 
+KEEP_ALIVE_S = 75
+
 
 def listening_socket(host: str, port: int, *, reuse_port: bool, listen: bool) -> socket.socket:
     """A TCP socket bound to host:port. IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on
@@ -67,6 +69,9 @@ def serve(config: CentralConfig, sock: socket.socket, ready_fd: int | None) -> N
             lifespan="off",
             access_log=False,
             timeout_graceful_shutdown=5,
+            # A hall pushes every few seconds, or waits out a Retry-After: keep its
+            # connection (and so its worker) rather than close it under a send.
+            timeout_keep_alive=KEEP_ALIVE_S,
             backlog=1024,
             ssl_certfile=config.path_of(c.tls_cert) or None,
             ssl_keyfile=config.path_of(c.tls_key) or None,

@@ -8,7 +8,7 @@ halls coming back after an outage do not all knock at the same second.
 Back-pressure: a central that has more pushes than it can store at once answers 429 with
 ``Retry-After`` before reading the batch; the daemon waits that long (times 1-1.5, jitter)
 without counting a failure, and sends the same batch again. It also sizes its batches by
-central's answers: a push that took more than a quarter of ``timeout_s`` halves the next
+central's answers: a push that took more than a third of ``timeout_s`` halves the next
 batches (down to ``MIN_BATCH``), quick ones grow them back to ``batch_size``, and a timeout
 quarters the batch before it is resent. So a province catching up after an outage is
 answered, not timed out, and no batch central stored is sent again because its answer was
@@ -22,6 +22,7 @@ validates and applies them without dropping anyone waiting.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -138,6 +139,7 @@ class SyncDaemon:
         self._cursor_checked = self.outbox.get("acked_seq") is not None
         self.batch_size = config.sync.batch_size  # adapted to central's answers
         self.busy_answers = 0  # 429s since start
+        self._encoded: tuple[tuple[int, int], bytes] | None = None
 
     def close(self) -> None:
         self.central.close()
@@ -227,9 +229,23 @@ class SyncDaemon:
             return PushOutcome(False, sent)
         return PushOutcome(True, sent)
 
-    def _send(self, batch: Batch) -> PushOutcome:
+    def _body(self, batch: Batch) -> bytes | None:
+        """The batch as JSON; kept while the same batch waits out a busy central."""
+        key = (batch.first_seq, batch.last_seq)
+        if self._encoded is not None and self._encoded[0] == key:
+            return self._encoded[1]
         rows = self.log.rows(batch.first_seq, batch.last_seq)
         if [r["seq"] for r in rows] != list(range(batch.first_seq, batch.last_seq + 1)):
+            return None
+        body = json.dumps(
+            {"hall": self.hall_id, "events": rows}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        self._encoded = (key, body)
+        return body
+
+    def _send(self, batch: Batch) -> PushOutcome:
+        body = self._body(batch)
+        if body is None:
             self._record_error(
                 f"the hall's log lacks events {batch.first_seq}-{batch.last_seq}: is this the "
                 "right data directory?"
@@ -241,7 +257,8 @@ class SyncDaemon:
         try:
             r = self.central.post(
                 f"{CENTRAL_PREFIX}/halls/{self.hall_id}/events",
-                json={"hall": self.hall_id, "events": rows},
+                content=body,
+                headers={"Content-Type": "application/json"},
             )
         except httpx.HTTPError as exc:
             message = describe_error(exc)
@@ -268,9 +285,9 @@ class SyncDaemon:
                 wait,
             )
             return PushOutcome(False, retry_after_s=wait)
-        code, message, body = _error_of(r)
+        code, message, error = _error_of(r)
         if r.status_code == 409 and code == "gap":
-            acked = int(body.get("acked_seq", 0))
+            acked = int(error.get("acked_seq", 0))
             log.warning("central holds events up to %d only: resending from there", acked)
             self.outbox.rewind(batch, acked, now)
             return PushOutcome(True)
@@ -289,7 +306,7 @@ class SyncDaemon:
         size = self.batch_size
         if timed_out:
             size //= 4
-        elif seconds > limit / 4:
+        elif seconds > limit / 3:
             size //= 2
         elif seconds < limit / 20:
             size += max(1, self.settings.batch_size // 4)
