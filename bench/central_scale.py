@@ -98,7 +98,12 @@ def central_toml(
     if not legacy:
         lines += [f"workers = {workers}", f"hall_partitions = {hall_partitions}"]
     for i in range(1, halls + 1):
-        lines += ["", "[[halls]]", f'id = "{hall_id(i)}"', f'key_sha256 = "{key_hash(hall_key(i))}"']
+        lines += [
+            "",
+            "[[halls]]",
+            f'id = "{hall_id(i)}"',
+            f'key_sha256 = "{key_hash(hall_key(i))}"',
+        ]
     path = directory / "central.toml"
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -238,7 +243,13 @@ def push_until(daemon: SyncDaemon, last: int, tally: Tally) -> None:
 
 
 def measure(
-    root: Path, pg: PostgresServer, halls: int, template: Path, last: int, args: argparse.Namespace
+    root: Path,
+    pg: PostgresServer,
+    halls: int,
+    template: Path,
+    template_day: date,
+    last: int,
+    args: argparse.Namespace,
 ) -> dict[str, Any]:
     url = pg.new_database(f"scale{halls}")
     work = root / f"halls-{halls}"
@@ -273,6 +284,7 @@ def measure(
             "SELECT COUNT(*), COUNT(DISTINCT (hall, seq)) FROM events"
         ).fetchone()
     assert total == distinct == halls * last, (total, distinct, halls * last)
+    live = live_rebuild(url, hall_id(1), template_day) if args.central_src is None else {}
     lat = tally.latencies_ms
     return {
         "events_per_s": round(halls * last / elapsed),
@@ -286,13 +298,60 @@ def measure(
         "duplicates": total - distinct,
         "seconds": round(elapsed, 1),
         "pushes": len(lat),
+        "live_queue": live,
+    }
+
+
+# ---------------------------------------------------------------- live queue
+
+
+def live_rebuild(url: str, hall: str, day: date) -> dict[str, float]:
+    """What issue 15's phone pages would cost a worker that has no live queue for a hall
+    yet: its day read from the store (one hash leaf of one month) and replayed through the
+    pure queue rules; and the catch-up of the last 20 events for one that has."""
+    from kiosk.central.store import CentralStore
+    from kiosk.queue import Queue
+    from kiosk.queue.events import Event
+
+    rules = load_config(EXAMPLE).queue_rules()
+    store = CentralStore(url, pool_size=1)
+    try:
+        cold = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            q = Queue(rules)
+            after = 0
+            while True:
+                page = store.events(hall, after=after, limit=5000, since=day)
+                if not page:
+                    break
+                for e in page:
+                    q.apply(Event.from_data(e["type"], datetime.fromisoformat(e["at"]), e["data"]))
+                after = page[-1]["seq"]
+            cold.append(time.perf_counter() - t0)
+        # A warm worker: its queue is 20 events behind (a few seconds of a busy hall).
+        q = Queue(rules)
+        for e in store.events(hall, after=0, limit=after - 20, since=day):
+            q.apply(Event.from_data(e["type"], datetime.fromisoformat(e["at"]), e["data"]))
+        t0 = time.perf_counter()
+        for e in store.events(hall, after=after - 20, limit=5000, since=day):
+            q.apply(Event.from_data(e["type"], datetime.fromisoformat(e["at"]), e["data"]))
+        catch_up = time.perf_counter() - t0
+    finally:
+        store.close()
+    return {
+        "rebuild_ms": round(min(cold) * 1000, 1),
+        "catch_up_ms": round(catch_up * 1000, 2),
+        "events": after,
     }
 
 
 # -------------------------------------------------------------------- report
 
 
-def ninety_days(pg: PostgresServer, root: Path, halls: int, today: date, tickets: int) -> dict[str, Any]:
+def ninety_days(
+    pg: PostgresServer, root: Path, halls: int, today: date, tickets: int
+) -> dict[str, Any]:
     """90 busy days of one hall pushed; their summaries copied to ``halls`` halls; the
     90-day report timed on fresh central and PostgreSQL processes."""
     url = pg.new_database("report")
@@ -345,10 +404,13 @@ def ninety_days(pg: PostgresServer, root: Path, halls: int, today: date, tickets
     finally:
         central.stop()
     with psycopg.connect(url, autocommit=True) as conn:
-        cols = [r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'hall_day' "
-            "AND column_name NOT IN ('hall') ORDER BY ordinal_position"
-        ).fetchall()]
+        cols = [
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'hall_day' "
+                "AND column_name NOT IN ('hall') ORDER BY ordinal_position"
+            ).fetchall()
+        ]
         names = ", ".join(cols)
         for i in range(2, halls + 1):
             conn.execute(
@@ -425,7 +487,7 @@ def main() -> None:
         template, last = template_store(shm, yesterday, args.tickets)
         print(f"a busy day: {args.tickets} tickets, {last} events per hall", flush=True)
         for n in counts:
-            f = measure(root, pg, n, template, last, args)
+            f = measure(root, pg, n, template, yesterday, last, args)
             figures[str(n)] = f
             print(
                 f"{n:>4} halls at once ({n * last:,} events): {f['events_per_s']:,} events/s, "
@@ -435,6 +497,14 @@ def main() -> None:
                 f"{f['duplicates']}, {f['seconds']} s",
                 flush=True,
             )
+            if f["live_queue"]:
+                lq = f["live_queue"]
+                print(
+                    f"      a hall's live queue from the store: rebuilt from its day "
+                    f"({lq['events']:,} events) in {lq['rebuild_ms']:.0f} ms, 20 new events "
+                    f"read and applied in {lq['catch_up_ms']:.1f} ms",
+                    flush=True,
+                )
         if not args.no_report and args.central_src is None:
             r = ninety_days(pg, root, max(counts), datetime.now(TZ).date(), args.tickets)
             figures["report_90d"] = r

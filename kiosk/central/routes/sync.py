@@ -130,12 +130,11 @@ def store_batch(ctx: CentralContext, hall: str, body: bytes) -> dict[str, Any]:
             ctx,
             hall,
             BatchRefused(
-                "序号{seq}已存有不同的事件（{field}不同）：营业厅的事件日志被改写过？",
+                "序号{seq}已存有内容不同的事件：营业厅的事件日志被改写过？",
                 status=409,
                 code="seq_conflict",
-                extra={"seq": exc.seq},
+                extra={"seq": exc.seq, "field": exc.field},
                 seq=exc.seq,
-                field=exc.field,
             ),
         ) from None
     return {"hall": hall, "acked_seq": result.acked_seq, "stored": result.stored}

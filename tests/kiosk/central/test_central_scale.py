@@ -565,3 +565,91 @@ def test_workers_share_one_port_and_a_dead_worker_is_replaced(tmp_path, database
         with client(cluster, ADMIN_KEY) as admin:
             got = admin.get(f"/central/v1/halls/{HALL}/events", params={"limit": 1000}).json()
         assert [e["seq"] for e in got] == list(range(1, 301))
+
+
+# ---------------------------------------------------------------- schema 1 → 2
+
+V1_EVENTS = {
+    "sqlite": [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE hall_state (hall TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, "
+        "events INTEGER NOT NULL, last_push_at TEXT)",
+        "CREATE TABLE events (hall TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, "
+        "at TEXT NOT NULL, day TEXT NOT NULL, ticket TEXT, counter INTEGER, data TEXT NOT NULL, "
+        "received_at TEXT NOT NULL, PRIMARY KEY (hall, seq))",
+        "CREATE INDEX events_day ON events (day, hall)",
+    ],
+    "postgresql": [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE hall_state (hall TEXT PRIMARY KEY, last_seq BIGINT NOT NULL, "
+        "events BIGINT NOT NULL, last_push_at TIMESTAMPTZ)",
+        "CREATE TABLE events (hall TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, "
+        "at TIMESTAMPTZ NOT NULL, day DATE NOT NULL, ticket TEXT, counter INTEGER, "
+        "data JSONB NOT NULL, received_at TIMESTAMPTZ NOT NULL, "
+        "PRIMARY KEY (hall, seq, day)) PARTITION BY RANGE (day)",
+        "CREATE TABLE events_default PARTITION OF events DEFAULT",
+        "CREATE TABLE events_y2026m11 PARTITION OF events "
+        "FOR VALUES FROM ('2026-11-01') TO ('2026-12-01')",
+        "CREATE INDEX events_day ON events (day, hall)",
+    ],
+}
+
+
+def test_a_schema_1_database_is_upgraded_with_its_figures(tmp_path, database):
+    """Given a central database of schema 1 holding a hall's events (on PostgreSQL some in
+    the old default partition), when this central opens it, the events are all there, the
+    default partition is gone, the day figures are computed from the stored events, and
+    pushes go on from the hall's cursor."""
+    import json
+    import sqlite3
+
+    events = wire(300)
+    dec = on_day(wire(100), date(2026, 12, 2), first=301)
+    rows = [
+        (
+            HALL,
+            e["seq"],
+            e["type"],
+            e["at"],
+            e["day"],
+            e["ticket"],
+            e["counter"],
+            json.dumps(e["data"]),
+            e["at"],
+        )
+        for e in events + dec
+    ]
+    if database.startswith("sqlite"):
+        conn: object = sqlite3.connect(database[len("sqlite:///") :])
+        mark, backend = "?", "sqlite"
+    else:
+        conn = psycopg.connect(database, autocommit=True)
+        mark, backend = "%s", "postgresql"
+    for stmt in V1_EVENTS[backend]:
+        conn.execute(stmt)  # type: ignore[attr-defined]
+    conn.execute("INSERT INTO meta VALUES ('schema', '1')")  # type: ignore[attr-defined]
+    conn.execute(f"INSERT INTO hall_state VALUES ({mark}, 400, 400, NULL)", (HALL,))  # type: ignore[attr-defined]
+    cur = conn.cursor()  # type: ignore[attr-defined]
+    cur.executemany(f"INSERT INTO events VALUES ({', '.join([mark] * 9)})", rows)
+    if backend == "sqlite":
+        conn.commit()  # type: ignore[attr-defined]
+    conn.close()  # type: ignore[attr-defined]
+    with running_central(tmp_path, database) as server, client(server, ADMIN_KEY) as admin:
+        assert [e["seq"] for e in stored(server)] == list(range(1, 401))
+        day = admin.get(
+            "/central/v1/halls/" + HALL + "/days", params={"from": "2026-11-23", "to": "2026-12-02"}
+        ).json()
+        assert [d["date"] for d in day["days"]] == ["2026-11-23", "2026-12-02"]
+        assert day["days"][0]["tickets"] == sum(e["type"] == "ticket.issued" for e in events)
+        assert day["days"][1]["tickets"] == sum(e["type"] == "ticket.issued" for e in dec)
+        if backend == "postgresql":
+            months = admin.get("/central/v1/partitions").json()["months"]
+            assert "2026-11" in months and "2026-12" in months
+            assert server.store is not None and server.store.month_leaves(
+                "2026-12"
+            )  # split by hall
+            with psycopg.connect(database) as pg:
+                assert pg.execute("SELECT to_regclass('events_default')").fetchone()[0] is None
+        with client(server, KEYS[HALL]) as http:
+            more = on_day(wire(20), date(2026, 12, 2), first=401)
+            assert push(http, more).json()["acked_seq"] == 420
