@@ -143,6 +143,12 @@ class Central:
         threading.Thread(target=self.proc.stderr.read, daemon=True).start()
         return self
 
+    @property
+    def pids(self) -> list[int]:
+        if self.cluster is not None:
+            return self.cluster.pids
+        return [self.proc.pid] if self.proc is not None else []
+
     def stop(self) -> None:
         if self.cluster is not None:
             self.cluster.stop()
@@ -182,6 +188,53 @@ def hall_configs(root: Path, template: Path, base_url: str, halls: int) -> list[
         (d / "hall.toml").write_text(t, encoding="utf-8")
         out.append(load_config(d / "hall.toml"))
     return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of processes so far (0 for one that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def postgres_pids() -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    out.append(int(entry.name))
+            except OSError:
+                continue
+    return out
+
+
+class CpuSplit:
+    """CPU used over a window by the halls (this process), central's workers, PostgreSQL."""
+
+    def __init__(self, central_pids: list[int]) -> None:
+        self.central_pids = central_pids
+        self.at_start = self._now()
+
+    def _now(self) -> dict[str, float]:
+        usage = os.times()
+        pg = postgres_pids()
+        return {
+            "halls": usage.user + usage.system,
+            "central": cpu_seconds(self.central_pids),
+            "postgres": cpu_seconds(pg),
+            "_pg": float(len(pg)),
+        }
+
+    def used(self) -> dict[str, float]:
+        end = self._now()
+        return {k: round(end[k] - self.at_start[k], 1) for k in ("halls", "central", "postgres")}
 
 
 @dataclass
@@ -270,11 +323,13 @@ def measure(
             for t in threads:
                 t.start()
             time.sleep(0.5)  # every daemon open and waiting
+            cpu = CpuSplit(central.pids)
             t0 = time.perf_counter()
             start.set()
             for t in threads:
                 t.join()
             elapsed = time.perf_counter() - t0
+            cpu_used = cpu.used()
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     finally:
@@ -298,6 +353,7 @@ def measure(
         "duplicates": total - distinct,
         "seconds": round(elapsed, 1),
         "pushes": len(lat),
+        "cpu_s": cpu_used,
         "live_queue": live,
     }
 
@@ -495,6 +551,12 @@ def main() -> None:
                 f"(max {f['batch_max_ms']:.0f}), 429s {f['busy_429']}, timeouts "
                 f"{f['timeouts']}, stored twice {f['stored_twice']}, duplicates "
                 f"{f['duplicates']}, {f['seconds']} s",
+                flush=True,
+            )
+            c = f["cpu_s"]
+            print(
+                f"      CPU seconds: central's workers {c['central']}, PostgreSQL "
+                f"{c['postgres']}, the halls' sync daemons (this process) {c['halls']}",
                 flush=True,
             )
             if f["live_queue"]:

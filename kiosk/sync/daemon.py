@@ -8,9 +8,10 @@ halls coming back after an outage do not all knock at the same second.
 Back-pressure: a central that has more pushes than it can store at once answers 429 with
 ``Retry-After`` before reading the batch; the daemon waits that long (times 1-1.5, jitter)
 without counting a failure, and sends the same batch again. It also sizes its batches by
-central's answers: a push that took more than a third of ``timeout_s`` halves the next
-batches (down to ``MIN_BATCH``), quick ones grow them back to ``batch_size``, and a timeout
-quarters the batch before it is resent. So a province catching up after an outage is
+central's answers: a push answered after more than half of ``timeout_s`` halves the next
+batches (down to ``MIN_BATCH``), one answered within a quarter grows them back towards
+``batch_size``, and a timeout quarters the batch before it is resent. A central that
+applies back-pressure answers within a couple of seconds, so the batches stay whole. So a province catching up after an outage is
 answered, not timed out, and no batch central stored is sent again because its answer was
 late.
 
@@ -140,6 +141,7 @@ class SyncDaemon:
         self.batch_size = config.sync.batch_size  # adapted to central's answers
         self.busy_answers = 0  # 429s since start
         self._encoded: tuple[tuple[int, int], bytes] | None = None
+        self._hall_last_written: int | None = None
 
     def close(self) -> None:
         self.central.close()
@@ -216,7 +218,9 @@ class SyncDaemon:
                 self._check_cursor()
             while stop is None or not stop.is_set():
                 hall_last = self.log.last_seq()
-                self.outbox.put(hall_last_seq=hall_last)
+                if hall_last != self._hall_last_written:  # one transaction less per batch
+                    self.outbox.put(hall_last_seq=hall_last)
+                    self._hall_last_written = hall_last
                 batch = self.outbox.next_batch(hall_last, self.batch_size, self.clock.now())
                 if batch is None:
                     return PushOutcome(True, sent)
@@ -300,15 +304,16 @@ class SyncDaemon:
         return PushOutcome(False, refused=refused)
 
     def _adapt(self, seconds: float = 0.0, *, timed_out: bool = False) -> None:
-        """Batch size by central's answers: halve when slow, quarter on a timeout, grow back
-        by a quarter of the configured size when quick."""
+        """Batch size by central's answers: halve when slow (past half the timeout), quarter
+        on a timeout, grow back by a quarter of the configured size when answered within a
+        quarter of the timeout."""
         limit = self.settings.timeout_s
         size = self.batch_size
         if timed_out:
             size //= 4
-        elif seconds > limit / 3:
+        elif seconds > limit / 2:
             size //= 2
-        elif seconds < limit / 20:
+        elif seconds < limit / 4:
             size += max(1, self.settings.batch_size // 4)
         size = max(min(MIN_BATCH, self.settings.batch_size), min(size, self.settings.batch_size))
         if size != self.batch_size:
