@@ -71,7 +71,7 @@ def create_app(hall: Hall, bills: BillSource, devices: HallDevices | None = None
                 "type": "hello",
                 "at": hall.clock.now().isoformat(),
                 "seq": hall.last_seq,
-                "queue": (await asyncio.to_thread(hall.queue_view)).to_dict(),
+                "queue": await hub.in_worker(hall.durable_queue_view),
             }
             await websocket.send_json(hello)
             receiver = asyncio.ensure_future(websocket.receive_text())

@@ -64,6 +64,10 @@ class ApiServer:
         config = uvicorn.Config(
             self.app,
             log_level="warning",
+            # httptools parses HTTP in C and uvloop runs the loop in C: the loop thread is
+            # where a request's time goes under load (docs/performance.md, issue 10).
+            http="httptools",
+            loop="uvloop",
             ws="websockets-sansio",
             lifespan=self.lifespan,  # type: ignore[arg-type]
             access_log=False,

@@ -4,6 +4,13 @@ The hall publishes from whatever thread committed; the hub hands each message to
 loop with ``call_soon_threadsafe`` and each client has its own bounded queue, so a slow or
 dead client never slows the hall: when its queue is full it is disconnected (it reconnects
 and gets a fresh ``hello`` with the whole queue).
+
+Queue snapshots (``queue.changed`` carries the whole queue) are never taken on the event
+loop: taking one needs the hall lock and may wait for a commit to be durable (see
+``Hall.durable_queue_view``). A burst of changes is coalesced into one snapshot, taken by the
+hub's own worker thread, which then hands the message to the loop like any other. So each
+client still gets messages in the order they were published, and a snapshot is never older
+than an event delivered before it.
 """
 
 from __future__ import annotations
@@ -12,14 +19,18 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.hall.bus import Published
 
 log = logging.getLogger("kiosk.api.ws")
 
 CLIENT_QUEUE = 1000
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -41,6 +52,8 @@ class EventHub:
         self.clients: set[Client] = set()
         self._lock = threading.Lock()
         self._pending_snapshot: Published | None = None
+        # One worker: snapshots are taken one at a time, in the order they were asked for.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ws-snapshot")
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
@@ -50,24 +63,35 @@ class EventHub:
         loop = self.loop
         if loop is None or loop.is_closed() or not self.clients:
             return
-        with contextlib.suppress(RuntimeError):  # the loop is shutting down
+        with contextlib.suppress(RuntimeError):  # the loop or the worker is shutting down
             if item.snapshot is None:
                 loop.call_soon_threadsafe(self._deliver, item)
                 return
-            # Coalesce: one snapshot for a burst of changes, taken when the loop gets to it.
+            # Coalesce: one snapshot for a burst of changes, taken by the worker.
             with self._lock:
                 first = self._pending_snapshot is None
                 self._pending_snapshot = item
             if first:
-                loop.call_soon_threadsafe(self._deliver_snapshot)
+                self._worker.submit(self._take_snapshot, loop)
 
-    def _deliver_snapshot(self) -> None:
+    def _take_snapshot(self, loop: asyncio.AbstractEventLoop) -> None:
+        """In the worker thread: the latest pending snapshot, then to the loop."""
         with self._lock:
             item, self._pending_snapshot = self._pending_snapshot, None
         if item is None or item.snapshot is None:
             return
-        message = {**item.message, **item.snapshot()}
-        self._deliver(Published(item.type, message, item.audience))
+        try:
+            message = {**item.message, **item.snapshot()}
+        except Exception:
+            log.exception("queue snapshot failed")
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is shutting down
+            loop.call_soon_threadsafe(self._deliver, Published(item.type, message, item.audience))
+
+    async def in_worker(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the hub's worker, off the event loop (the ``hello``'s snapshot), in
+        turn with the ``queue.changed`` snapshots."""
+        return await asyncio.wrap_future(self._worker.submit(fn))
 
     def _deliver(self, item: Published) -> None:
         for client in list(self.clients):
@@ -92,3 +116,4 @@ class EventHub:
         for client in list(self.clients):
             with contextlib.suppress(asyncio.QueueFull):
                 client.queue.put_nowait(None)
+        self._worker.shutdown(wait=False, cancel_futures=True)

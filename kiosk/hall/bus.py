@@ -22,8 +22,10 @@ class Published:
     """What subscribers receive: the wire form of one event (or a push-only notice).
 
     ``snapshot``, when given, computes the rest of the message on demand: ``queue.changed``
-    carries the whole queue view, which only the WebSocket hub needs, and it coalesces a burst
-    of changes into one computation instead of one per commit.
+    carries the whole queue view, which only the WebSocket hub and the caller pads need, and
+    they coalesce a burst of changes into one computation instead of one per commit. It
+    returns only what is durable, so it may wait for a commit: call it on a worker of your
+    own, never in the publishing thread (the hall refuses that with RuntimeError).
     """
 
     type: str

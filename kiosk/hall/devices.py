@@ -9,9 +9,11 @@ the hall: drivers' public methods only queue work. A device that goes away is re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,11 @@ class HallDevices:
         self._lock = threading.Lock()
         self._pending_evaluation: dict[int, str] = {}  # counter -> ticket being rated
         self._pad_states: dict[int, tuple[int, str]] = {}  # last PAD_STATE sent per counter
+        # Pad states come from the durable queue snapshot, which may wait for a commit: taken
+        # on a worker of their own, never in the hall's publishing thread; a burst of
+        # changes coalesces into one snapshot.
+        self._pads_worker: ThreadPoolExecutor | None = None
+        self._pending_pads: Published | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.printer: Any = None
         self.idcard: Any = None
@@ -66,6 +73,7 @@ class HallDevices:
             self._start_idcard()
         if cfg.hallbus.url:
             self._start_hallbus()
+            self._pads_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pad-states")
         if cfg.voice.enabled:
             self._start_voice()
         self._unsubscribe = self.hall.bus.subscribe(self._on_hall_event)
@@ -74,6 +82,9 @@ class HallDevices:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._pads_worker is not None:
+            self._pads_worker.shutdown(wait=True, cancel_futures=True)
+            self._pads_worker = None
         for name, stop in (
             ("voice", lambda d: d.stop()),
             ("hallbus", lambda d: d.stop()),
@@ -408,43 +419,66 @@ class HallDevices:
     def _on_hall_event(self, item: Published) -> None:
         handler = self._EVENT_HANDLERS.get(item.type)
         if handler is not None:
-            handler(self, item.message)
+            handler(self, item)
 
-    def _on_issued(self, m: dict[str, Any]) -> None:
+    def _on_issued(self, item: Published) -> None:
+        m = item.message
         if self.printer is not None:
             self._print_ticket(m["ticket"])
 
-    def _on_called(self, m: dict[str, Any]) -> None:
+    def _on_called(self, item: Published) -> None:
+        m = item.message
         if self.hallbus is not None:
             self.hallbus.show_call(m["counter"], m["number"])
         if self.voice is not None:
             self.voice.announce_call(m["number"], m["counter"])
 
-    def _on_paused(self, m: dict[str, Any]) -> None:
+    def _on_paused(self, item: Published) -> None:
+        m = item.message
         if self.hallbus is not None:
             self.hallbus.show_paused(m["counter"])
 
-    def _on_resumed(self, m: dict[str, Any]) -> None:
+    def _on_resumed(self, item: Published) -> None:
+        m = item.message
         if self.hallbus is not None:
             self.hallbus.clear(m["counter"])
 
-    def _on_evaluation_requested(self, m: dict[str, Any]) -> None:
+    def _on_evaluation_requested(self, item: Published) -> None:
+        m = item.message
         with self._lock:
             self._pending_evaluation[m["counter"]] = m["ticket"]
         if self.hallbus is not None:
             self.hallbus.eval_start(m["counter"], m["number"])
 
-    def _on_queue_changed(self, m: dict[str, Any]) -> None:
-        if self.hallbus is None:
+    def _on_queue_changed(self, item: Published) -> None:
+        """Pad states come from the durable snapshot the hall attached to the message: taken
+        on the pads' worker, a burst of changes coalesced into one."""
+        if self._pads_worker is None:
             return
-        # Only what changed goes on the bus: every frame delays the next call's SHOW.
-        for c in self.hall.queue_view().counters:
-            state = (c.waiting, c.current.number if c.current else "")
-            if self._pad_states.get(c.counter) != state:
-                self._pad_states[c.counter] = state
-                self.hallbus.pad_state(c.counter, *state)
+        with self._lock:
+            first = self._pending_pads is None
+            self._pending_pads = item
+        if first:
+            with contextlib.suppress(RuntimeError):  # stopping
+                self._pads_worker.submit(self._refresh_pads)
 
-    _EVENT_HANDLERS: ClassVar[dict[str, Callable[[HallDevices, dict[str, Any]], None]]] = {
+    def _refresh_pads(self) -> None:
+        """On the pads' worker: the durable queue snapshot (what leaves the process shows
+        only what is on disk), then only what changed goes on the bus: every frame delays
+        the next call's SHOW."""
+        with self._lock:
+            item, self._pending_pads = self._pending_pads, None
+        hallbus = self.hallbus
+        if item is None or hallbus is None:
+            return
+        view = item.snapshot() if item.snapshot is not None else self.hall.queue_view().to_dict()
+        for c in view["counters"]:
+            state = (c["waiting"], c["current"]["number"] if c["current"] else "")
+            if self._pad_states.get(c["counter"]) != state:
+                self._pad_states[c["counter"]] = state
+                hallbus.pad_state(c["counter"], *state)
+
+    _EVENT_HANDLERS: ClassVar[dict[str, Callable[[HallDevices, Published], None]]] = {
         ev.TicketIssued.TYPE: _on_issued,
         ev.TicketCalled.TYPE: _on_called,
         ev.TicketRecalled.TYPE: _on_called,

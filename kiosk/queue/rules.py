@@ -66,7 +66,11 @@ class Queue:
         self._queue_order = 0
         # Indexes kept by apply(): requests look at what is open, never at the whole day.
         self._waiting: dict[str, Ticket] = {}
+        # The waiting tickets per service, under the service they were queued with.
+        self._waiting_in: dict[str, dict[str, Ticket]] = {}
+        self._queued_with: dict[str, str] = {}
         self._open: dict[str, Ticket] = {}
+        self._open_days: dict[date, int] = {}  # open tickets per business day
 
     def reconfigure(self, rules: QueueRules) -> None:
         """New services and counters, same tickets: nobody waiting is dropped. A ticket whose
@@ -108,7 +112,9 @@ class Queue:
     def waiting_for_service(self, service: str) -> list[Ticket]:
         """Tickets queueing for ``service`` (not those sent to one counter), in call order."""
         tickets = [
-            t for t in self._waiting.values() if t.service == service and t.target_counter is None
+            t
+            for t in self._waiting_in.get(service, {}).values()
+            if t.service == service and t.target_counter is None
         ]
         return sorted(tickets, key=self._sort_key)
 
@@ -134,8 +140,11 @@ class Queue:
                 if x.target_counter == t.target_counter and self._sort_key(x) < self._sort_key(t)
             ]
             return len(mine)
+        key = self._sort_key(t)
         return sum(
-            1 for x in self.waiting_for_service(t.service) if self._sort_key(x) < self._sort_key(t)
+            1
+            for x in self._waiting_in.get(t.service, {}).values()
+            if x.service == t.service and x.target_counter is None and self._sort_key(x) < key
         )
 
     def estimate(self, service: str, ahead: int) -> WaitEstimate:
@@ -209,9 +218,9 @@ class Queue:
         """When the first request of a new day arrives and an earlier day was left open
         (nobody ran the daily close), close that day first: expire whatever it left."""
         today = now.date()
+        if not self._open_days or min(self._open_days) >= today:
+            return []  # every request asks: answered without looking at the day's tickets
         stale = [t for t in self._open.values() if t.day < today]
-        if not stale:
-            return []
         days = sorted({t.day for t in stale})
         out: list[ev.Event] = [ev.TicketExpired(at=now, ticket=t.id) for t in stale]
         out += [ev.DayClosed(at=now, day=d, full=True, automatic=True) for d in days]
@@ -547,7 +556,6 @@ class Queue:
 
     def _on_transferred(self, e: ev.TicketTransferred) -> None:
         t = self.tickets[e.ticket]
-        self._set_status(t, TicketStatus.WAITING)
         t.transfers += 1
         t.started_at = None
         t.called_at = None
@@ -557,6 +565,7 @@ class Queue:
             t.target_counter = None
         if e.to_counter is not None:
             t.target_counter = e.to_counter
+        self._set_status(t, TicketStatus.WAITING)  # queued under its new service
         self._release(e.counter, t.id, finished=False)
 
     def _on_withdrawn(self, e: ev.TicketCancelled | ev.TicketExpired) -> None:
@@ -592,14 +601,25 @@ class Queue:
 
     def _set_status(self, t: Ticket, status: TicketStatus) -> None:
         t.status = status
+        queued = self._queued_with.pop(t.id, None)
+        if queued is not None:
+            self._waiting_in[queued].pop(t.id, None)
         if status is TicketStatus.WAITING:
             self._waiting[t.id] = t
+            self._waiting_in.setdefault(t.service, {})[t.id] = t
+            self._queued_with[t.id] = t.service
         else:
             self._waiting.pop(t.id, None)
         if status.is_open:
+            if t.id not in self._open:
+                self._open_days[t.day] = self._open_days.get(t.day, 0) + 1
             self._open[t.id] = t
-        else:
-            self._open.pop(t.id, None)
+        elif self._open.pop(t.id, None) is not None:
+            left = self._open_days[t.day] - 1
+            if left:
+                self._open_days[t.day] = left
+            else:
+                del self._open_days[t.day]
 
     def _next_order(self) -> int:
         self._queue_order += 1

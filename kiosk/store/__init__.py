@@ -1,14 +1,14 @@
 """The durable store: an append-only event log in SQLite (WAL, fsync on every commit), its
-one writer (:class:`EventStore`, the hall daemon's) and the read-only reader everyone else
-uses (:class:`EventLogReader`)."""
+writer (:mod:`kiosk.store.eventlog`) and a read-only reader (:mod:`kiosk.store.reader`)."""
 
-from kiosk.store.eventlog import EventStore, StorageError, StoredEvent
+from kiosk.store.eventlog import EventStore, PendingWrite, StorageError, StoredEvent
 from kiosk.store.reader import EventLogReader, LogReadError, SchemaTooNew
 
 __all__ = [
     "EventLogReader",
     "EventStore",
     "LogReadError",
+    "PendingWrite",
     "SchemaTooNew",
     "StorageError",
     "StoredEvent",

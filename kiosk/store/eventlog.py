@@ -1,7 +1,7 @@
 """The event log: every change in the hall, in order, durable before anyone is told.
 
-Durability: WAL with ``synchronous=FULL``, so a commit is on disk when ``append`` returns,
-also across a power cut; a ticket number therefore can never be handed out twice. A second
+Durability: WAL with ``synchronous=FULL``, so a commit is on disk when ``append`` or
+``write`` returns, also across a power cut; a ticket number therefore can never be handed out twice. A second
 guard sits in the schema itself: ``ticket_numbers`` has the (day, number) primary key and is
 written in the same transaction as the ``ticket.issued`` event.
 
@@ -36,6 +36,18 @@ class StorageError(Exception):
 class StoredEvent:
     seq: int  # global, gap-free order of the hall's events (sync ships hall id + seq)
     event: ev.Event
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """One request's share of a group commit (:meth:`EventStore.write`): its events, already
+    numbered; the personal data staff need today for the tickets among them (never in the
+    log); and ``also``, more store work that must land in the same transaction (the daily
+    close purges personal data), run inside it."""
+
+    events: Sequence[StoredEvent]
+    personal: dict[str, dict[str, str | None]] | None = None
+    also: Callable[[], object] | None = None
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -83,11 +95,37 @@ def _event_day(e: ev.Event) -> date:
     return e.at.date()
 
 
+def _rows_of(
+    writes: Sequence[PendingWrite],
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, int]]]:
+    """The rows of the ``events`` and ``ticket_numbers`` tables for a batch of writes."""
+    event_rows: list[tuple[Any, ...]] = []
+    number_rows: list[tuple[str, str, int]] = []
+    for w in writes:
+        for s in w.events:
+            e = s.event
+            event_rows.append(
+                (
+                    s.seq,
+                    e.TYPE,
+                    e.at.isoformat(),
+                    _event_day(e).isoformat(),
+                    e.ticket_id,
+                    e.counter_number,
+                    json.dumps(e.to_data(), ensure_ascii=False, separators=(",", ":")),
+                )
+            )
+            if isinstance(e, ev.TicketIssued):
+                number_rows.append((e.day.isoformat(), e.number, s.seq))
+    return event_rows, number_rows
+
+
 class _Transaction:
     """BEGIN IMMEDIATE … COMMIT under the store's lock; ROLLBACK on any exception.
 
-    Inside a transaction already open for group commit (see :meth:`EventStore.stage`) it is
-    a savepoint instead, made durable by that transaction's commit.
+    Inside a transaction already open for group commit (a write's ``also``, see
+    :meth:`EventStore.write`) it is a savepoint instead, made durable by that transaction's
+    commit.
     """
 
     __slots__ = ("_conn", "_lock", "_nested")
@@ -180,110 +218,79 @@ class EventStore:
         personal: dict[str, dict[str, str | None]] | None = None,
     ) -> list[StoredEvent]:
         """Write ``events`` in one durable transaction, all or none, and return them with
-        their sequence numbers. ``personal`` maps a ticket id to the personal fields staff
-        may see today; they go to the purgeable table, never into the log."""
-        with self._lock:
-            stored = self.stage(events, personal=personal)
-            self.commit()
-            return stored
-
-    def stage(
-        self,
-        events: Sequence[ev.Event],
-        *,
-        personal: dict[str, dict[str, str | None]] | None = None,
-    ) -> list[StoredEvent]:
-        """Write ``events`` into the open transaction (opening one if needed), all or none;
-        they are durable only after :meth:`commit`. Group commit: several requests stage,
-        one commit (one fsync) makes them all durable.
-
-        On failure nothing of this call is kept; if SQLite itself abandoned the whole
-        transaction (disk full, I/O error), :attr:`in_transaction` is False afterwards and
-        everything staged before is gone too.
-        """
+        their sequence numbers (the next ones of the log). ``personal`` maps a ticket id to the
+        personal fields staff may see today; they go to the purgeable table, never into the
+        log."""
         if not events:
             return []
-        rows = [
-            (
-                e.TYPE,
-                e.at.isoformat(),
-                _event_day(e).isoformat(),
-                e.ticket_id,
-                e.counter_number,
-                json.dumps(e.to_data(), ensure_ascii=False, separators=(",", ":")),
-            )
-            for e in events
-        ]
+        with self._lock:
+            first = self.last_seq() + 1
+            stored = [StoredEvent(first + i, e) for i, e in enumerate(events)]
+            self.write([PendingWrite(stored, personal)])
+            return stored
+
+    def write(self, writes: Sequence[PendingWrite]) -> None:
+        """Group commit: every write of ``writes`` in one transaction, made durable by one
+        commit (one fsync), all or none. The writer (the hall service) numbered the events
+        already, continuing the log gap-free; a number already taken is refused, like a
+        ticket number already issued that day.
+
+        On failure nothing of ``writes`` is kept and :class:`StorageError` says why (disk
+        full, I/O error, a duplicate); an exception of a write's ``also`` rolls back too.
+        """
+        event_rows, number_rows = _rows_of(writes)
         conn = self._conn
         with self._lock:
             try:
-                if not conn.in_transaction:
-                    conn.execute("BEGIN IMMEDIATE")
-                conn.execute("SAVEPOINT stage")
-                out = []
-                for e, row in zip(events, rows, strict=True):
-                    cur = conn.execute(
-                        "INSERT INTO events (type, at, day, ticket, counter, data) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        row,
-                    )
-                    seq = int(cur.lastrowid or 0)
-                    if isinstance(e, ev.TicketIssued):
-                        conn.execute(
-                            "INSERT INTO ticket_numbers (day, number, seq) VALUES (?, ?, ?)",
-                            (e.day.isoformat(), e.number, seq),
-                        )
-                    out.append(StoredEvent(seq, e))
-                for ticket, fields in (personal or {}).items():
-                    conn.execute(
-                        "INSERT OR REPLACE INTO ticket_personal "
-                        "(ticket, day, account, id_masked, name_masked) VALUES (?, ?, ?, ?, ?)",
-                        (
-                            ticket,
-                            fields.get("day"),
-                            fields.get("account"),
-                            fields.get("id_masked"),
-                            fields.get("name_masked"),
-                        ),
-                    )
-                conn.execute("RELEASE stage")
-                return out
-            except sqlite3.Error as exc:
-                self._undo_stage()
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise StorageError(f"refused a duplicate: {exc}") from exc
-                raise StorageError(f"the store could not be written: {exc}") from exc
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(
+                    "INSERT INTO events (seq, type, at, day, ticket, counter, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    event_rows,
+                )
+                conn.executemany(
+                    "INSERT INTO ticket_numbers (day, number, seq) VALUES (?, ?, ?)", number_rows
+                )
+                for w in writes:
+                    self._write_personal(w.personal)
+                    if w.also is not None:
+                        w.also()  # nested store calls become savepoints of this transaction
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                error = self._abandon(exc)
+                if error is exc:
+                    raise
+                raise error from exc
 
-    def _undo_stage(self) -> None:
-        if not self._conn.in_transaction:
-            return  # SQLite already rolled the whole transaction back
-        try:
-            self._conn.execute("ROLLBACK TO stage")
-            self._conn.execute("RELEASE stage")
-        except sqlite3.Error:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+    def _write_personal(self, personal: dict[str, dict[str, str | None]] | None) -> None:
+        rows = [
+            (
+                ticket,
+                fields.get("day"),
+                fields.get("account"),
+                fields.get("id_masked"),
+                fields.get("name_masked"),
+            )
+            for ticket, fields in (personal or {}).items()
+        ]
+        if rows:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO ticket_personal "
+                "(ticket, day, account, id_masked, name_masked) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
-
-    def commit(self) -> None:
-        """Make everything staged durable (one fsync). On failure nothing staged is kept."""
-        with self._lock:
-            if not self._conn.in_transaction:
-                return
-            try:
-                self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise StorageError(f"the store could not be written: {exc}") from exc
-
-    def rollback(self) -> None:
-        with self._lock:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+    def _abandon(self, exc: BaseException) -> BaseException:
+        """Roll a failed write back; the error to raise (a StorageError for SQLite's)."""
+        # SQLite may already have rolled back by itself (disk full, I/O error): a second
+        # ROLLBACK would hide the real error.
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.IntegrityError):
+            return StorageError(f"refused a duplicate: {exc}")
+        if isinstance(exc, sqlite3.Error):
+            return StorageError(f"the store could not be written: {exc}")
+        return exc
 
     # ------------------------------------------------------------------- reads
 

@@ -43,7 +43,7 @@ ACTIONS = (
     response_model=m.TicketOut,
     responses={204: {"description": "Nobody waits for this counter"}},
 )
-def call_next(
+async def call_next(
     counter: int,
     body: m.CallNextIn | None = None,
     who: Principal = Depends(allow("counter")),
@@ -51,19 +51,20 @@ def call_next(
 ) -> TicketView | Response:
     """Call the next ticket; a ticket still at the counter is finished first."""
     own_counter(who, counter)
-    called = ctx.hall.call_next(counter, staff=body.staff if body else None)
+    called = await ctx.hall.call_next_async(counter, staff=body.staff if body else None)
     return called if called is not None else Response(status_code=204)
 
 
 def _action_route(action: str, doc: str) -> None:
-    def handler(
+    async def handler(
         counter: int,
         body: m.StartIn | None = None,
         who: Principal = Depends(allow("counter")),
         ctx: ApiContext = Depends(api_context),
     ) -> CounterActionView:
         own_counter(who, counter)
-        return ctx.hall.counter_action(counter, action, staff=body.staff if body else None)
+        staff = body.staff if body else None
+        return await ctx.hall.counter_action_async(counter, action, staff=staff)
 
     handler.__doc__ = doc
     router.add_api_route(
@@ -81,7 +82,7 @@ for _action, _doc in ACTIONS:
 
 
 @router.post("/{counter}/transfer", response_model=m.CounterActionOut)
-def transfer(
+async def transfer(
     counter: int,
     body: m.TransferIn,
     who: Principal = Depends(allow("counter")),
@@ -92,7 +93,7 @@ def transfer(
     own_counter(who, counter)
     if (body.service is None) == (body.counter is None):
         raise InvalidRequest("转移需指定业务或窗口之一")
-    return ctx.hall.counter_action(
+    return await ctx.hall.counter_action_async(
         counter, "transfer", to_service=body.service, to_counter=body.counter, reason=body.reason
     )
 

@@ -14,14 +14,14 @@ router = APIRouter(prefix=PREFIX, tags=["tickets"], responses=ERROR_RESPONSES)
 
 
 @router.post("/tickets", status_code=201, response_model=m.TicketOut)
-def issue_ticket(
+async def issue_ticket(
     body: m.IssueIn,
     who: Principal = Depends(allow("issue")),
     ctx: ApiContext = Depends(api_context),
 ) -> TicketView:
     """Take a ticket. Printing happens after the 201: its outcome is an event."""
     card = IdCardInput(body.id_card.id_number, body.id_card.name) if body.id_card else None
-    return ctx.hall.issue_ticket(
+    return await ctx.hall.issue_ticket_async(
         body.service, priority=body.priority, id_card=card, account=body.account
     )
 

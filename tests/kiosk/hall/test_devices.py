@@ -205,3 +205,20 @@ def test_paper_near_end_still_prints_and_is_reported_until_the_roll_is_changed(h
         lambda: [e for e in events_of(app, "device.recovered") if e["device"] == "printer-paper"],
         timeout_s=15,
     )
+
+
+def test_caller_pads_show_who_waits_and_who_is_served_from_the_durable_queue(hall, devices):
+    """The pads' own displays follow the queue (PAD_STATE frames, from the queue snapshot
+    the hall hands out only once durable, taken off the publishing thread)."""
+    _, api, _, _ = hall
+    api.issue("A")
+    api.issue("A")
+
+    def pad(n: int) -> tuple[int, str] | None:
+        shown = devices.pads[n].display
+        return None if shown is None else (shown.waiting, shown.current)
+
+    wait_until(lambda: pad(1) == (2, ""))
+    devices.press(1, EventKind.CALL_NEXT)
+    wait_until(lambda: pad(1) == (1, "A001"))
+    assert pad(3) in (None, (0, ""))  # counter 3 serves B and C: nothing for it

@@ -215,6 +215,9 @@ def test_transfer_to_a_service_keeps_issue_time_and_first_ask_staff(rules):
     assert moved.number == "A001" and moved.original_service == "A"
     assert moved.issued_at == morning()
     # Its original issue time puts it before a B ticket taken later.
+    assert h.q.position(t) == 0 and h.q.position(newer_b) == 1
+    assert [x.id for x in h.q.waiting_for_service("B")] == [t, newer_b]
+    assert h.q.waiting_for_service("A") == []
     assert h.call(3, staff="3001") == t
     assert h.q.tickets[t].first_staff == "1001" and h.q.tickets[t].staff == "3001"
     assert h.call(3) == newer_b

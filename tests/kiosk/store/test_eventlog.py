@@ -18,7 +18,7 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.hall.service import Hall
 from kiosk.queue import events as ev
-from kiosk.store import EventStore, StorageError
+from kiosk.store import EventStore, PendingWrite, StorageError, StoredEvent
 from kiosk.store.eventlog import SCHEMA_VERSION
 from tests.helpers.hall import example_config, morning
 
@@ -216,4 +216,46 @@ def test_numbers_are_never_lost_or_duplicated_when_the_process_is_killed(tmp_pat
     # And the log replays into a consistent queue.
     hall = Hall(example_config(tmp_path), store, FakeClock(morning() + timedelta(hours=1)))
     assert sum(s.waiting for s in hall.queue_view().services) > 0
+    store.close()
+
+
+def test_a_group_commit_is_all_or_none(tmp_path):
+    """Several requests' writes in one transaction: if any part fails (here the extra store
+    work of one of them, which SQLite refuses), none of them is kept, personal data included."""
+    store = EventStore(tmp_path / "hall.db")
+    day = morning().date()
+    first = PendingWrite(
+        [StoredEvent(1, issued(day, "A001"))],
+        {"20261123-A001": {"day": "2026-11-23", "account": "0123456789"}},
+    )
+
+    def fails() -> None:  # more store work that SQLite refuses: A001 is taken already
+        store._conn.execute(
+            "INSERT INTO ticket_numbers (day, number, seq) VALUES ('2026-11-23', 'A001', 9)"
+        )
+
+    second = PendingWrite([StoredEvent(2, issued(day, "A002", 2))], None, fails)
+    with pytest.raises(StorageError, match="duplicate"):
+        store.write([first, second])
+    assert store.last_seq() == 0 and store.issued_numbers(day) == []
+    assert store.personal("20261123-A001") is None
+    store.write([first, PendingWrite([StoredEvent(2, issued(day, "A002", 2))])])
+    assert [s.seq for s in store.events()] == [1, 2]
+    assert store.personal("20261123-A001") == {
+        "account": "0123456789",
+        "id_masked": None,
+        "name_masked": None,
+    }
+    store.close()
+
+
+def test_a_sequence_number_already_in_the_log_is_refused(tmp_path):
+    """The writer numbers events itself; the log refuses a number twice, so a bug there can
+    never overwrite or reorder the log."""
+    store = EventStore(tmp_path / "hall.db")
+    day = morning().date()
+    store.write([PendingWrite([StoredEvent(1, issued(day, "A001"))])])
+    with pytest.raises(StorageError, match="duplicate"):
+        store.write([PendingWrite([StoredEvent(1, issued(day, "A002", 2))])])
+    assert store.issued_numbers(day) == ["A001"]
     store.close()

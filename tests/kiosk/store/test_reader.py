@@ -18,7 +18,7 @@ import sqlite_utils
 from kiosk.hall.reports import daily_report, month_report
 from kiosk.ops.backup import BackupError, restore
 from kiosk.queue import events as ev
-from kiosk.store import EventStore
+from kiosk.store import EventStore, PendingWrite, StoredEvent
 from kiosk.store.eventlog import MIGRATIONS, SCHEMA_VERSION
 from kiosk.store.reader import (
     NEWEST_READABLE,
@@ -235,10 +235,17 @@ def test_a_staged_batch_is_invisible_until_its_commit(tmp_path):
     store.append([ev.CounterPaused(at=morning(), counter=1)])
     reader = EventLogReader(store.path)
     assert reader.last_seq() == 1
-    store.stage([ev.CounterPaused(at=morning(), counter=2)])
-    store.stage([ev.CounterResumed(at=morning(), counter=2)])
-    assert reader.last_seq() == 1 and [r.seq for r in reader.raw_events()] == [1]
-    store.commit()
+    seen_inside: list[tuple[int, list[int]]] = []
+
+    def look() -> None:  # runs inside the writer's open transaction, before its commit
+        seen_inside.append((reader.last_seq(), [r.seq for r in reader.raw_events()]))
+
+    batch = [
+        PendingWrite([StoredEvent(2, ev.CounterPaused(at=morning(), counter=2))]),
+        PendingWrite([StoredEvent(3, ev.CounterResumed(at=morning(), counter=2))], also=look),
+    ]
+    store.write(batch)
+    assert seen_inside == [(1, [1])]
     assert [r.type for r in reader.raw_events(1)] == ["counter.paused", "counter.resumed"]
     reader.close()
     store.close()

@@ -1,7 +1,7 @@
 """Child process for the reader's concurrency test: the hall's writer in a process of its
 own, committing ``batches`` batches of ``size`` events as fast as it can. Each batch is
-staged event by event (as concurrent requests stage) and made durable by one commit (group
-commit), so a reader must see every batch whole or not at all. Batch ``b`` (1-based) is
+``size`` requests' writes (one event each, as concurrent requests bring them) made durable by
+one commit (group commit), so a reader must see every batch whole or not at all. Batch ``b`` (1-based) is
 ``size`` ``counter.paused`` events of counter ``b``."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.queue import events as ev
-from kiosk.store import EventStore
+from kiosk.store import EventStore, PendingWrite, StoredEvent
 
 
 def main() -> None:
@@ -21,10 +21,13 @@ def main() -> None:
     at = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     print("ready", flush=True)
     sys.stdin.readline()  # go
+    seq = store.last_seq()
     for b in range(1, batches + 1):
+        writes = []
         for _ in range(size):
-            store.stage([ev.CounterPaused(at=at, counter=b)])
-        store.commit()
+            seq += 1
+            writes.append(PendingWrite([StoredEvent(seq, ev.CounterPaused(at=at, counter=b))]))
+        store.write(writes)
     store.close()
     print("done", flush=True)
 
