@@ -66,6 +66,9 @@ def serve(config: CentralConfig, sock: socket.socket, ready_fd: int | None) -> N
         uvicorn.Config(
             app,
             log_level="warning",
+            # The C HTTP parser and event loop, as the hall's API (kiosk/api/server.py).
+            http="httptools",
+            loop="uvloop",
             lifespan="off",
             access_log=False,
             timeout_graceful_shutdown=5,
