@@ -86,7 +86,13 @@ def hall_key(i: int) -> str:
 
 
 def central_toml(
-    directory: Path, url: str, halls: int, workers: int, legacy: bool, hall_partitions: int = 8
+    directory: Path,
+    url: str,
+    halls: int,
+    workers: int,
+    legacy: bool,
+    hall_partitions: int = 8,
+    concurrency: int = 4,
 ) -> Path:
     lines = [
         "[central]",
@@ -96,7 +102,11 @@ def central_toml(
         f'admin_key_sha256 = "{key_hash(ADMIN_KEY)}"',
     ]
     if not legacy:
-        lines += [f"workers = {workers}", f"hall_partitions = {hall_partitions}"]
+        lines += [
+            f"workers = {workers}",
+            f"hall_partitions = {hall_partitions}",
+            f"ingest_concurrency = {concurrency}",
+        ]
     for i in range(1, halls + 1):
         lines += [
             "",
@@ -305,9 +315,15 @@ def measure(
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     url = pg.new_database(f"scale{halls}")
-    work = root / f"halls-{halls}"
+    work = Path(tempfile.mkdtemp(prefix=f"halls-{halls}-", dir=root))
     config = central_toml(
-        work, url, halls, args.workers, args.central_src is not None, args.hall_partitions
+        work,
+        url,
+        halls,
+        args.workers,
+        args.central_src is not None,
+        args.hall_partitions,
+        args.ingest_concurrency,
     )
     central = Central(config, args.central_src, args.balance).start()
     try:
@@ -356,6 +372,24 @@ def measure(
         "cpu_s": cpu_used,
         "live_queue": live,
     }
+
+
+def measure_count(
+    root: Path,
+    pg: PostgresServer,
+    halls: int,
+    template: Path,
+    template_day: date,
+    last: int,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """A few halls push for a second or two, which the machine's other work can spoil:
+    under 10 halls, the median of three runs (by events/s)."""
+    if halls >= 10:
+        return measure(root, pg, halls, template, template_day, last, args)
+    runs = [measure(root, pg, halls, template, template_day, last, args) for _ in range(3)]
+    runs.sort(key=lambda f: f["events_per_s"])
+    return {**runs[1], "runs_events_per_s": [f["events_per_s"] for f in runs]}
 
 
 # ---------------------------------------------------------------- live queue
@@ -519,6 +553,7 @@ def main() -> None:
     ap.add_argument("--central-src", type=Path, help="run central from this checkout instead")
     ap.add_argument("--balance", choices=["reuseport", "shared"], default="reuseport")
     ap.add_argument("--hall-partitions", type=int, default=8, help="hash leaves per month")
+    ap.add_argument("--ingest-concurrency", type=int, default=4, help="pushes per worker at once")
     ap.add_argument("--pg-shared-buffers", default="512MB")
     ap.add_argument("--pg-max-wal", default="8GB")
     ap.add_argument("--no-report", action="store_true", help="skip the 90-day report")
@@ -528,7 +563,8 @@ def main() -> None:
     print(
         f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores, central "
         f"{'from ' + str(args.central_src) if args.central_src else f'{args.workers} workers'}"
-        f" ({args.balance}, {args.hall_partitions} hall partitions per month)",
+        f" ({args.balance}, {args.hall_partitions} hall partitions per month, "
+        f"{args.ingest_concurrency} pushes per worker at once)",
         flush=True,
     )
     pg = PostgresServer(
@@ -543,7 +579,7 @@ def main() -> None:
         template, last = template_store(shm, yesterday, args.tickets)
         print(f"a busy day: {args.tickets} tickets, {last} events per hall", flush=True)
         for n in counts:
-            f = measure(root, pg, n, template, yesterday, last, args)
+            f = measure_count(root, pg, n, template, yesterday, last, args)
             figures[str(n)] = f
             print(
                 f"{n:>4} halls at once ({n * last:,} events): {f['events_per_s']:,} events/s, "
@@ -553,6 +589,8 @@ def main() -> None:
                 f"{f['duplicates']}, {f['seconds']} s",
                 flush=True,
             )
+            if "runs_events_per_s" in f:
+                print(f"      median of three runs: {f['runs_events_per_s']} events/s", flush=True)
             c = f["cpu_s"]
             print(
                 f"      CPU seconds: central's workers {c['central']}, PostgreSQL "
