@@ -5,7 +5,8 @@ the halls' request timeout. ``concurrency`` pushes are stored at once; the other
 turn as long as the wait this worker expects (the pushes ahead × how long a push takes now
 ÷ ``concurrency``) stays under ``max_wait_s`` and fewer than ``queue`` wait. Past that, the
 next one is answered ``429`` at once, before its body is decoded, with ``Retry-After`` (and
-``retry_after_s`` in the body): about the time the pushes ahead need. The hall's sync daemon waits that long, with jitter, and sends the same batch again:
+``retry_after_s`` in the body): about the time the pushes ahead need. The hall's sync
+daemon waits that long, with jitter, and sends the same batch again:
 nothing of it was stored, so nothing is ever resent that central already holds because it
 was too slow to answer (docs/sync.md, "Back-pressure").
 

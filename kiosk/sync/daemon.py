@@ -11,9 +11,9 @@ without counting a failure, and sends the same batch again. It also sizes its ba
 central's answers: a push answered after more than half of ``timeout_s`` halves the next
 batches (down to ``MIN_BATCH``), one answered within a quarter grows them back towards
 ``batch_size``, and a timeout quarters the batch before it is resent. A central that
-applies back-pressure answers within a couple of seconds, so the batches stay whole. So a province catching up after an outage is
-answered, not timed out, and no batch central stored is sent again because its answer was
-late.
+applies back-pressure answers within a couple of seconds, so the batches stay whole. So a
+province catching up after an outage is answered, not timed out, and no batch central
+stored is sent again because its answer was late.
 
 Pull: every ``pull_interval_s`` the hall's configuration fragment and its outage notices are
 fetched; when their digest changed they are handed to the hall daemon over its LAN API with

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 
 from kiosk.central.cluster import CentralCluster
+from kiosk.central.server import CentralServer
 from kiosk.central.store import CentralStore
 from kiosk.config import load_config
 from kiosk.hall.reports import daily_report
@@ -129,7 +131,11 @@ def test_partitions_are_created_ahead_and_a_month_detaches_keeping_its_figures(t
         assert store.month_leaves("2026-12") == [f"events_y2026m12_h{i}" for i in range(8)]
     finally:
         store.close()
-    with running_central(tmp_path, url) as server, client(server, KEYS[HALL]) as http:
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with (
+        CentralServer(central_config(tmp_path, url), now=lambda: noon) as server,
+        client(server, KEYS[HALL]) as http,
+    ):
         assert server.store is not None
         server.store.months_created.clear()
         nov = wire(300)
@@ -422,10 +428,9 @@ def test_every_route_keeps_the_halls_apart(tmp_path, database):
                 refused = r.status_code in (401, 403)
                 assert refused != allowed, (method, path, key, r.status_code, r.text[:200])
         with client(server, ADMIN_KEY) as admin:
-            assert (
-                admin.get(f"/central/v1/halls/{HALL}/events").json()
-                == wire(3)[:0] + admin.get(f"/central/v1/halls/{HALL}/events").json()
-            )
+            # Only the hall's own push went in: its 3 events, nothing in the other hall.
+            mine = admin.get(f"/central/v1/halls/{HALL}/events").json()
+            assert [e["seq"] for e in mine] == [1, 2, 3]
             assert admin.get(f"/central/v1/halls/{OTHER_HALL}/events").json() == []
             assert (
                 admin.get(f"/central/v1/halls/{HALL}/config").status_code == 404
@@ -653,3 +658,26 @@ def test_a_schema_1_database_is_upgraded_with_its_figures(tmp_path, database):
         with client(server, KEYS[HALL]) as http:
             more = on_day(wire(20), date(2026, 12, 2), first=401)
             assert push(http, more).json()["acked_seq"] == 420
+
+
+def test_the_scale_settings_are_checked_with_their_key_and_line(tmp_path):
+    from kiosk.central.config import parse_central_config
+    from kiosk.config import ConfigError
+
+    central_config(tmp_path, "sqlite:///c.db", settings={"workers": 3, "ingest_max_wait_s": 1.5})
+    text = (tmp_path / "central.toml").read_text(encoding="utf-8")
+    cfg = parse_central_config(text, "c.toml")
+    assert cfg.central.workers == 3 and cfg.central.ingest_max_wait_s == 1.5
+    assert cfg.central.hall_partitions == 8 and cfg.central.ingest_concurrency == 4
+    for bad, key in (
+        ("workers = 3", "central.workers"),
+        ("ingest_max_wait_s = 1.5", "central.ingest_max_wait_s"),
+    ):
+        spoiled = text.replace(bad, bad.split(" = ")[0] + " = -1")
+        with pytest.raises(ConfigError) as exc:
+            parse_central_config(spoiled, "c.toml")
+        assert exc.value.key == key and exc.value.line is not None
+    with pytest.raises(ConfigError, match="hall_partitions"):
+        parse_central_config(
+            text.replace("workers = 3", "workers = 3\nhall_partitions = 0"), "c.toml"
+        )
