@@ -37,6 +37,23 @@ class CentralSettings:
         doc="Time zone of the halls: the fleet report's days, and notice times written "
         "without an offset.",
     )
+    workers: int = setting(
+        0, doc="Worker processes behind the one port; 0: one per CPU core (docs/sync.md)."
+    )
+    ingest_concurrency: int = setting(
+        4, doc="Pushes one worker stores at once (each holds a database connection)."
+    )
+    ingest_queue: int = setting(
+        256, doc="Most pushes one worker lets wait for a turn; more get 429 + Retry-After."
+    )
+    ingest_max_wait_s: float = setting(
+        2.0,
+        doc="Longest wait for a turn a worker lets a push in for (expected from the pushes "
+        "ahead); longer gets 429 + Retry-After. Keep it well under the halls' timeout_s.",
+    )
+    hall_partitions: int = setting(
+        8, doc="PostgreSQL: hash partitions by hall inside each month of events (1: none)."
+    )
 
 
 @dataclass(frozen=True)
@@ -113,6 +130,16 @@ def _validate_central(cfg: CentralConfig, loader: _Loader) -> None:
         loader.fail(("central",), "tls_cert and tls_key go together")
     if c.admin_key_sha256 and not _HEX64.match(c.admin_key_sha256):
         loader.fail(("central", "admin_key_sha256"), "expected 64 lowercase hex digits")
+    for key, low, high in (
+        ("workers", 0, 256),
+        ("ingest_concurrency", 1, 64),
+        ("ingest_queue", 0, 10_000),
+        ("ingest_max_wait_s", 0, 60),
+        ("hall_partitions", 1, 256),
+    ):
+        value = getattr(c, key)
+        if not low <= value <= high:
+            loader.fail(("central", key), f"expected {low}-{high}, got {value}")
 
 
 def _validate_halls(cfg: CentralConfig, loader: _Loader) -> None:

@@ -19,6 +19,7 @@ from fastapi import Request
 
 from kiosk.central.config import CentralConfig, key_hash
 from kiosk.central.errors import CentralError
+from kiosk.central.gate import IngestGate
 from kiosk.central.store import CentralStore
 
 log = logging.getLogger("kiosk.central")
@@ -33,6 +34,7 @@ class CentralContext:
     clock: Callable[[], datetime]
     halls_by_hash: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    gate: IngestGate = field(default_factory=IngestGate)
 
     @classmethod
     def of(
@@ -44,6 +46,11 @@ class CentralContext:
             clock,
             {h.key_sha256: h.id for h in config.halls},
             {h.id: h.name for h in config.halls},
+            IngestGate(
+                config.central.ingest_concurrency,
+                config.central.ingest_queue,
+                config.central.ingest_max_wait_s,
+            ),
         )
 
     def is_admin(self, key: str) -> bool:

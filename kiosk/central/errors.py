@@ -32,11 +32,13 @@ class CentralError(Exception):
         status: int,
         code: str,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
         **params: Any,
     ) -> None:
         super().__init__(template.format(**params))
         self.template, self.status, self.code, self.params = template, status, code, params
         self.extra = extra or {}
+        self.headers = headers
 
 
 class BatchRefused(CentralError):
@@ -47,7 +49,16 @@ def answer(request: Request, exc: CentralError) -> JSONResponse:
     lang = normalise_lang(request.headers.get("accept-language"))
     message = translate(exc.template, lang).format(**exc.params)
     body = {"code": exc.code, "message": message, **exc.extra}
-    return JSONResponse({"error": body}, status_code=exc.status)
+    return JSONResponse({"error": body}, status_code=exc.status, headers=exc.headers)
+
+
+def validation_detail(errors: list[Any]) -> str:
+    """The first few of pydantic's complaints, where each is."""
+    parts = []
+    for e in errors[:3]:
+        where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+        parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+    return "; ".join(parts)
 
 
 def install_error_handlers(app: FastAPI, on_invalid_push: Callable[[Request, str], None]) -> None:
@@ -66,11 +77,7 @@ def install_error_handlers(app: FastAPI, on_invalid_push: Callable[[Request, str
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = []
-        for e in exc.errors()[:3]:
-            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
-            parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
-        detail = "; ".join(parts)
+        detail = validation_detail(list(exc.errors()))
         on_invalid_push(request, detail)
         return answer(
             request,

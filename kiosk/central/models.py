@@ -79,6 +79,8 @@ class CentralHealthOut(BaseModel):
     status: str
     database: str
     halls: int
+    worker: int = Field(0, description="Process id of the worker that answered")
+    busy_refusals: int = Field(0, description="429s this worker answered since it started")
 
 
 class RefusalOut(BaseModel):
@@ -88,17 +90,45 @@ class RefusalOut(BaseModel):
     message: str
 
 
-class FleetHallOut(BaseModel):
+class Figures(BaseModel):
+    """A hall's (or the fleet's) figures over a day or a period, from the summaries. The
+    hall's own definitions (docs/counter.md); satisfaction runs one way everywhere: higher
+    is better."""
+
+    tickets: int = Field(description="Tickets issued")
+    called: int = Field(description="Tickets called at least once (their wait is known)")
+    done: int
+    no_show: int
+    transferred: int
+    cancelled: int
+    expired: int
+    mean_wait_s: float | None = Field(description="Issue → first call, mean, seconds")
+    within_target: float | None = Field(
+        description="Share of called tickets whose wait was within their service's target"
+    )
+    mean_service_s: float | None
+    overtime: int = Field(description="Services past their time limit (限时办结)")
+    rated: int
+    not_rated: int
+    satisfaction: float | None = Field(
+        description="满意率: share of 1 非常满意 + 2 满意 among the rated (0-1), as the hall"
+    )
+    scores: dict[str, int] = Field(description="Ratings by score, 1 非常满意 … 4 不满意")
+    complaints: dict[str, int] = Field(
+        description="complaint.<status> events by status (issue 14's complaints)"
+    )
+    bookings: int = Field(description="booking.created events (issue 15's appointments)")
+    booking_no_shows: int = Field(description="booking.no_show events")
+    booking_events: dict[str, int] = Field(description="booking.<status> events by status")
+
+
+class FleetHallOut(Figures):
     hall: str
     name: str = ""
     last_seq: int
     events: int
     last_push_at: str | None
-    issued: int
-    done: int
-    no_show: int
-    rated: int
-    satisfaction: float | None = Field(description="Mean score of the rated, 1 best … 4")
+    issued: int = Field(description="Same as tickets (kept for older clients)")
     refusals: int
     last_refusal: RefusalOut | None
 
@@ -106,3 +136,38 @@ class FleetHallOut(BaseModel):
 class FleetOut(BaseModel):
     date: str
     halls: list[FleetHallOut]
+
+
+class HallDayOut(Figures):
+    hall: str
+    date: str
+    events: int
+
+
+class HallDaysOut(BaseModel):
+    hall: str
+    from_: str = Field(alias="from")
+    to: str
+    days: list[HallDayOut]
+
+
+class ReportHallOut(Figures):
+    hall: str
+    name: str = ""
+
+
+class ReportDayOut(Figures):
+    date: str
+
+
+class FleetReportOut(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    halls: list[ReportHallOut] = Field(description="Every hall over the period")
+    days: list[ReportDayOut] = Field(description="The fleet day by day")
+    total: Figures
+
+
+class PartitionsOut(BaseModel):
+    months: list[str] = Field(description="Months attached to the events table, oldest first")
+    hall_partitions: int = Field(description="Hash leaves per month for new months")

@@ -1,7 +1,8 @@
-"""Central as a running server: store → API → uvicorn on a thread (HTTPS with a certificate).
+"""Central in this process: store → API → uvicorn on a thread (HTTPS with a certificate).
 
-Built and torn down in a fixed order like the hall's composition root. Port 0 picks a free
-port (tests, the demo); ``base_url`` says where it listens.
+One worker, for the tests, the demo and a small utility; :mod:`kiosk.central.cluster` runs
+several worker processes behind one port. Built and torn down in a fixed order like the
+hall's composition root. Port 0 picks a free port; ``base_url`` says where it listens.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from datetime import datetime
 
 from kiosk.api.server import ApiServer
 from kiosk.central.app import create_central_app
+from kiosk.central.cluster import prepare
 from kiosk.central.config import CentralConfig
 from kiosk.central.store import CentralStore
+from kiosk.central.worker import store_of
 from kiosk.config import reachable_host
 
 log = logging.getLogger("kiosk.central")
@@ -46,7 +49,8 @@ class CentralServer:
 
     def start(self, timeout_s: float = 15.0) -> CentralServer:
         try:
-            self.store = CentralStore(self.config.database_url())
+            self.store = store_of(self.config)
+            prepare(self.store, (self.now() if self.now else datetime.now()).date())
             c = self.config.central
             self._api = ApiServer(
                 create_central_app(self.config, self.store, self.now),

@@ -1,15 +1,18 @@
 """Central's storage: PostgreSQL in production, SQLite as the embedded default, same code.
 
 Both backends run the same SQL; the differences are confined to :class:`Dialect`: the
-placeholder, the schema's column types, how a write transaction takes its lock, and how a
-JSON field is read. On PostgreSQL the events table is partitioned by month (one province's
-halls for years), with the primary key (hall, seq, day) keeping each hall's events together
-inside a month.
+placeholder, the schema's column types, how a batch of events is written (PostgreSQL:
+``COPY``; SQLite: ``executemany``), and how a write transaction takes its lock. On
+PostgreSQL the events table is partitioned by month and, inside a month, by a hash of the
+hall (:mod:`kiosk.central.partitions`); the primary key (hall, seq, day) keeps a hall's
+events together.
 
 Idempotency: every hall has a row in ``hall_state`` holding the highest sequence central
-stores for it. An ingest locks that row (``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE``),
-skips what it already holds, refuses a gap, writes the rest and moves the row, all in one
-transaction: a batch sent twice is stored once, a refused batch writes nothing.
+stores for it. An ingest locks that row (an upsert that returns it; SQLite's ``BEGIN
+IMMEDIATE``), refuses a gap, checks that what it already holds of the batch is the same
+(a resent sequence with other content is refused, :class:`ConflictError`), writes the rest,
+adds the batch to the day summaries (:mod:`kiosk.central.summary`) and moves the row, all in
+one transaction: a batch sent twice is stored once, a refused batch writes nothing.
 """
 
 from __future__ import annotations
@@ -20,17 +23,29 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.central import partitions
+from kiosk.central.summary import (
+    COLUMNS,
+    DayDelta,
+    ServiceTargets,
+    figures,
+    split_counts,
+    summarise,
+    targets_of_fragment,
+)
 from kiosk.clock import in_zone
 
 log = logging.getLogger("kiosk.central.store")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+TARGETS_TTL_S = 60.0  # a hall's new service targets reach the summaries within this
 
 
 class StoreError(Exception):
@@ -44,6 +59,17 @@ class GapError(Exception):
         super().__init__(f"expected seq {acked_seq + 1}, the batch starts at {first_seq}")
         self.acked_seq = acked_seq
         self.first_seq = first_seq
+
+
+class ConflictError(Exception):
+    """A resent sequence number carries other content than the event central holds for it:
+    the hall's log was rewritten, restored from another box, or two boxes share a hall id.
+    Nothing was written."""
+
+    def __init__(self, seq: int, field: str) -> None:
+        super().__init__(f"seq {seq} was stored with another {field}")
+        self.seq = seq
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -76,27 +102,41 @@ class IngestResult:
     stored: int  # how many of the batch were new
 
 
+_EVENT_COLUMNS = "hall, seq, type, at, day, ticket, counter, data, received_at"
+_SUMMARY_TYPES = {"wait_sum_s": "DOUBLE PRECISION", "service_sum_s": "DOUBLE PRECISION"}
+
+
+def _summary_tables(day_type: str, real: str) -> list[str]:
+    cols = ", ".join(
+        f"{c} {real if c in _SUMMARY_TYPES else 'INTEGER'} NOT NULL DEFAULT 0" for c in COLUMNS
+    )
+    return [
+        f"CREATE TABLE IF NOT EXISTS hall_day (hall TEXT NOT NULL, day {day_type} NOT NULL, "
+        f"{cols}, PRIMARY KEY (hall, day))",
+        "CREATE INDEX IF NOT EXISTS hall_day_day ON hall_day (day)",
+        f"""CREATE TABLE IF NOT EXISTS hall_day_counts (
+            hall TEXT NOT NULL, day {day_type} NOT NULL, name TEXT NOT NULL,
+            n INTEGER NOT NULL, PRIMARY KEY (hall, day, name))""",
+    ]
+
+
 class Dialect:
     name = "sqlite"
-    for_update = ""
 
     def sql(self, q: str) -> str:
         return q
-
-    def json_int(self, column: str, key: str) -> str:
-        return f"CAST(json_extract({column}, '$.{key}') AS INTEGER)"
 
     def schema(self) -> list[str]:
         return [
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             """CREATE TABLE IF NOT EXISTS hall_state (
                 hall TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, events INTEGER NOT NULL,
-                last_push_at TEXT)""",
+                last_push_at TEXT, pending TEXT NOT NULL DEFAULT '{}')""",
             """CREATE TABLE IF NOT EXISTS events (
                 hall TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL,
                 day TEXT NOT NULL, ticket TEXT, counter INTEGER, data TEXT NOT NULL,
                 received_at TEXT NOT NULL, PRIMARY KEY (hall, seq))""",
-            "CREATE INDEX IF NOT EXISTS events_day ON events (day, hall)",
+            *_summary_tables("TEXT", "REAL"),
             """CREATE TABLE IF NOT EXISTS refusals (
                 id INTEGER PRIMARY KEY, hall TEXT NOT NULL, at TEXT NOT NULL,
                 code TEXT NOT NULL, message TEXT NOT NULL)""",
@@ -118,30 +158,38 @@ class Dialect:
                 channel TEXT NOT NULL, PRIMARY KEY (account, paid_at))""",
         ]
 
+    def upgrade_from_1(self) -> list[str]:
+        """Schema 1 → 2: the pending state, the summaries; the events' day index goes (the
+        summaries answer what it served)."""
+        return [
+            "ALTER TABLE hall_state ADD COLUMN pending TEXT NOT NULL DEFAULT '{}'",
+            "DROP INDEX IF EXISTS events_day",
+        ]
+
+    def write_events(self, cur: Any, rows: list[tuple[Any, ...]]) -> None:
+        cur.executemany(
+            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+
 
 class PostgresDialect(Dialect):
     name = "postgresql"
-    for_update = " FOR UPDATE"
 
     def sql(self, q: str) -> str:
         return q.replace("?", "%s")
-
-    def json_int(self, column: str, key: str) -> str:
-        return f"({column}->>'{key}')::integer"
 
     def schema(self) -> list[str]:
         return [
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             """CREATE TABLE IF NOT EXISTS hall_state (
                 hall TEXT PRIMARY KEY, last_seq BIGINT NOT NULL, events BIGINT NOT NULL,
-                last_push_at TIMESTAMPTZ)""",
+                last_push_at TIMESTAMPTZ, pending TEXT NOT NULL DEFAULT '{}')""",
             """CREATE TABLE IF NOT EXISTS events (
                 hall TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL,
                 at TIMESTAMPTZ NOT NULL, day DATE NOT NULL, ticket TEXT, counter INTEGER,
                 data JSONB NOT NULL, received_at TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (hall, seq, day)) PARTITION BY RANGE (day)""",
-            "CREATE TABLE IF NOT EXISTS events_default PARTITION OF events DEFAULT",
-            "CREATE INDEX IF NOT EXISTS events_day ON events (day, hall)",
+            *_summary_tables("DATE", "DOUBLE PRECISION"),
             """CREATE TABLE IF NOT EXISTS refusals (
                 id BIGSERIAL PRIMARY KEY, hall TEXT NOT NULL, at TIMESTAMPTZ NOT NULL,
                 code TEXT NOT NULL, message TEXT NOT NULL)""",
@@ -166,6 +214,22 @@ class PostgresDialect(Dialect):
                 PRIMARY KEY (account, paid_at))""",
         ]
 
+    def upgrade_from_1(self) -> list[str]:
+        """Schema 1 → 2 on PostgreSQL: besides the new columns and tables, the default
+        partition of schema 1 goes (its rows move to their months first: see
+        :meth:`CentralStore._upgrade_from_1`)."""
+        return [
+            "ALTER TABLE hall_state ADD COLUMN IF NOT EXISTS pending TEXT NOT NULL DEFAULT '{}'",
+            "DROP INDEX IF EXISTS events_day",
+        ]
+
+    def write_events(self, cur: Any, rows: list[tuple[Any, ...]]) -> None:
+        # COPY: one round trip and no per-row statement; the partition of each row is found
+        # by the server.
+        with cur.copy(f"COPY events ({_EVENT_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
 
 def _iso(value: Any) -> str | None:
     if value is None:
@@ -179,10 +243,29 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-class CentralStore:
-    """A small pool of connections to one database; every method is one short transaction."""
+def _instant(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
-    def __init__(self, url: str, *, pool_size: int = 4) -> None:
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class CentralStore:
+    """A small pool of connections to one database; every method is one short transaction.
+
+    ``hall_partitions``: hash leaves per month for months created from now on (PostgreSQL).
+    ``today``: when given, the months up to ``MONTHS_AHEAD`` after it are created now.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 4,
+        hall_partitions: int = partitions.DEFAULT_HALL_PARTITIONS,
+        today: date | None = None,
+    ) -> None:
         self.url = url
         self.dialect: Dialect
         self._connect: Callable[[], Any]
@@ -196,14 +279,19 @@ class CentralStore:
             self._connect = lambda: self._pg_connect(url)
         else:
             raise StoreError(f"unsupported database URL {url!r}")
+        self.hall_partitions = hall_partitions
         self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
         self._all: list[Any] = []
         self._pool_size = pool_size
         self._pool_lock = threading.Lock()
         self._months: set[str] = set()
+        self._targets: dict[str, tuple[float, ServiceTargets]] = {}
+        self.months_created: list[str] = []  # by this store object (tests, the log)
         self._closed = False
         try:
             self._migrate()
+            if today is not None:
+                self.ensure_partitions(today)
         except BaseException:
             self.close()
             raise
@@ -286,37 +374,125 @@ class CentralStore:
 
     def _migrate(self) -> None:
         with self._write() as cur:
-            for stmt in self.dialect.schema():
-                cur.execute(stmt)
+            if self.dialect.name == "postgresql":
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (partitions.LOCK_KEY,))
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
             cur.execute(self.dialect.sql("SELECT value FROM meta WHERE key = ?"), ("schema",))
             row = cur.fetchone()
-            if row is None:
-                cur.execute(
-                    self.dialect.sql("INSERT INTO meta (key, value) VALUES (?, ?)"),
-                    ("schema", str(SCHEMA_VERSION)),
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
+            version = int(row[0]) if row else None
+            if version is not None and version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"the database has schema {row[0]}, newer than this program's "
+                    f"the database has schema {version}, newer than this program's "
                     f"{SCHEMA_VERSION}: upgrade the program"
                 )
+            if version == 1:
+                self._upgrade_from_1(cur)
+            for stmt in self.dialect.schema():
+                cur.execute(stmt)
+            if version == 1:
+                self._backfill_summaries(cur)
+            cur.execute(
+                self.dialect.sql(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                ),
+                ("schema", str(SCHEMA_VERSION)),
+            )
 
-    def _ensure_months(self, days: set[str]) -> None:
-        """PostgreSQL: the month partitions the batch needs, created once, under a lock."""
+    def _upgrade_from_1(self, cur: Any) -> None:
+        log.info("upgrading central's database from schema 1 to %d", SCHEMA_VERSION)
+        for stmt in self.dialect.upgrade_from_1():
+            cur.execute(stmt)
         if self.dialect.name != "postgresql":
             return
-        months = {d[:7] for d in days} - self._months
-        for month in sorted(months):
-            y, m = int(month[:4]), int(month[5:7])
-            nxt = f"{y + (m == 12):04d}-{1 if m == 12 else m + 1:02d}-01"
-            name = f"events_y{y:04d}m{m:02d}"
-            with self._write() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(742001)")
+        # The default partition of schema 1 held the days no month existed for: move its
+        # rows to their months (created here, with the hash leaves) and drop it.
+        cur.execute("SELECT to_regclass('events_default') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            return
+        cur.execute("ALTER TABLE events DETACH PARTITION events_default")
+        cur.execute("SELECT DISTINCT to_char(day, 'YYYY-MM') FROM events_default")
+        for (month,) in cur.fetchall():
+            partitions.create_month(cur, month, self.hall_partitions)
+        cur.execute(
+            f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM events_default"
+        )
+        cur.execute("DROP TABLE events_default")
+
+    def _backfill_summaries(self, cur: Any) -> None:
+        """Schema 1 had no summaries: run every hall's stored events through the reducer."""
+        cur.execute("SELECT hall FROM hall_state ORDER BY hall")
+        for (hall,) in cur.fetchall():
+            targets = self._hall_targets(hall, cur)
+            pending: dict[str, list[Any]] = {}
+            after = 0
+            while True:
                 cur.execute(
-                    f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF events "
-                    f"FOR VALUES FROM ('{month}-01') TO ('{nxt}')"
+                    self.dialect.sql(
+                        "SELECT seq, type, at, day, ticket, counter, data FROM events "
+                        "WHERE hall = ? AND seq > ? ORDER BY seq LIMIT 5000"
+                    ),
+                    (hall, after),
                 )
+                rows = cur.fetchall()
+                if not rows:
+                    break
+                batch = [
+                    WireEvent(
+                        int(r[0]), r[1], _iso(r[2]) or "", _iso(r[3]) or "", r[4], r[5], _json(r[6])
+                    )
+                    for r in rows
+                ]
+                self._add_summaries(cur, hall, summarise(batch, pending, targets))
+                after = batch[-1].seq
+            cur.execute(
+                self.dialect.sql("UPDATE hall_state SET pending = ? WHERE hall = ?"),
+                (_compact(pending), hall),
+            )
+
+    # ------------------------------------------------------------- partitions
+
+    def ensure_partitions(self, today: date, ahead: int = partitions.MONTHS_AHEAD) -> list[str]:
+        """PostgreSQL: this month's partition and ``ahead`` more exist; the months created."""
+        if self.dialect.name != "postgresql":
+            return []
+        return self._ensure_months(set(partitions.months_from(today, ahead + 1)))
+
+    def _ensure_months(self, months: set[str]) -> list[str]:
+        created = []
+        for month in sorted(months - self._months):
+            with self._write() as cur:
+                if partitions.create_month(cur, month, self.hall_partitions):
+                    created.append(month)
             self._months.add(month)
+        if created:
+            log.info("created the events partitions of %s", ", ".join(created))
+            self.months_created += created
+        return created
+
+    def attached_months(self) -> list[str]:
+        if self.dialect.name != "postgresql":
+            return []
+        with self._write() as cur:
+            return partitions.attached_months(cur)
+
+    def month_leaves(self, month: str) -> list[str]:
+        with self._write() as cur:
+            return partitions.leaves(cur, month)
+
+    def detach_month(self, month: str) -> str:
+        """Detach a month of events for archiving; the day summaries stay."""
+        if self.dialect.name != "postgresql":
+            raise StoreError("months are partitions on PostgreSQL only")
+        try:
+            with self._write() as cur:
+                name = partitions.detach_month(cur, month)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+        self._months.discard(month)
+        return name
 
     # ----------------------------------------------------------------- events
 
@@ -325,66 +501,141 @@ class CentralStore:
         return int(rows[0][0]) if rows else 0
 
     def ingest(self, hall: str, batch: Sequence[WireEvent], now: datetime) -> IngestResult:
-        """Store a validated, contiguous batch: what central already holds is skipped, a gap
-        is refused (:class:`GapError`), the rest is written with the cursor in one
+        """Store a validated, contiguous batch: what central already holds is checked to be
+        the same (:class:`ConflictError` otherwise) and skipped, a gap is refused
+        (:class:`GapError`), the rest is written with its summaries and the cursor in one
         transaction."""
         d = self.dialect
-        self._ensure_months({e.day for e in batch})
+        if d.name == "postgresql":
+            months = {e.day[:7] for e in batch}
+            if months - self._months:
+                self._ensure_months(months)
+        targets = self._hall_targets(hall)
         received = now.isoformat()
         with self._write() as cur:
+            # One statement creates the hall's row if needed, locks it and returns it.
             cur.execute(
                 d.sql(
                     "INSERT INTO hall_state (hall, last_seq, events) VALUES (?, 0, 0) "
-                    "ON CONFLICT DO NOTHING"
+                    "ON CONFLICT (hall) DO UPDATE SET hall = excluded.hall "
+                    "RETURNING last_seq, pending"
                 ),
                 (hall,),
             )
-            cur.execute(
-                d.sql(f"SELECT last_seq FROM hall_state WHERE hall = ?{d.for_update}"), (hall,)
-            )
-            last = int(cur.fetchone()[0])
+            row = cur.fetchone()
+            last, pending_text = int(row[0]), row[1]
             if not batch:
                 return IngestResult(last, 0)
             if batch[0].seq > last + 1:
                 raise GapError(last, batch[0].seq)
+            held = [e for e in batch if e.seq <= last]
+            if held:
+                self._check_resent(cur, hall, held)
             new = [e for e in batch if e.seq > last]
-            if new:
-                cur.executemany(
-                    d.sql(
-                        "INSERT INTO events "
-                        "(hall, seq, type, at, day, ticket, counter, data, received_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-                    ),
-                    [
-                        (
-                            hall,
-                            e.seq,
-                            e.type,
-                            e.at,
-                            e.day,
-                            e.ticket,
-                            e.counter,
-                            json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
-                            received,
-                        )
-                        for e in new
-                    ],
-                )
-                last = new[-1].seq
+            if not new:
+                return IngestResult(last, 0)
+            d.write_events(
+                cur,
+                [
+                    (
+                        hall,
+                        e.seq,
+                        e.type,
+                        e.at,
+                        e.day,
+                        e.ticket,
+                        e.counter,
+                        _compact(e.data),
+                        received,
+                    )
+                    for e in new
+                ],
+            )
+            pending = json.loads(pending_text or "{}")
+            self._add_summaries(cur, hall, summarise(new, pending, targets))
+            last = new[-1].seq
             cur.execute(
                 d.sql(
-                    "UPDATE hall_state SET last_seq = ?, events = events + ?, last_push_at = ? "
-                    "WHERE hall = ?"
+                    "UPDATE hall_state SET last_seq = ?, events = events + ?, last_push_at = ?, "
+                    "pending = ? WHERE hall = ?"
                 ),
-                (last, len(new), received, hall),
+                (last, len(new), received, _compact(pending), hall),
             )
             return IngestResult(last, len(new))
 
-    def events(self, hall: str, *, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+    def _check_resent(self, cur: Any, hall: str, held: Sequence[WireEvent]) -> None:
+        """Events of the batch central already holds must be the very same events."""
+        days = sorted({e.day for e in held})
+        cur.execute(
+            self.dialect.sql(
+                "SELECT seq, type, at, day, ticket, counter, data FROM events "
+                "WHERE hall = ? AND seq BETWEEN ? AND ? AND day BETWEEN ? AND ?"
+            ),
+            (hall, held[0].seq, held[-1].seq, days[0], days[-1]),
+        )
+        stored = {int(r[0]): r for r in cur.fetchall()}
+        for e in held:
+            r = stored.get(e.seq)
+            if r is None:
+                raise ConflictError(e.seq, "day")
+            checks = (
+                ("type", r[1] == e.type),
+                ("time", _instant(r[2]) == _instant(e.at)),
+                ("day", _iso(r[3]) == e.day),
+                ("ticket", r[4] == e.ticket),
+                ("counter", r[5] == e.counter),
+                ("data", _json(r[6]) == e.data),
+            )
+            for name, same in checks:
+                if not same:
+                    raise ConflictError(e.seq, name)
+
+    def _hall_targets(self, hall: str, cur: Any = None) -> ServiceTargets:
+        """The hall's service targets from its configuration at central, cached a minute."""
+        cached = self._targets.get(hall)
+        if cached is not None and cached[0] > time.monotonic() and cur is None:
+            return cached[1]
+        q, params = "SELECT text FROM hall_configs WHERE hall = ?", (hall,)
+        if cur is not None:
+            cur.execute(self.dialect.sql(q), params)
+            rows = cur.fetchall()
+        else:
+            rows = self._read(q, params)
+        targets = targets_of_fragment(rows[0][0]) if rows else ServiceTargets()
+        self._targets[hall] = (time.monotonic() + TARGETS_TTL_S, targets)
+        return targets
+
+    def _add_summaries(self, cur: Any, hall: str, deltas: dict[str, DayDelta]) -> None:
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        sets = ", ".join(f"{c} = hall_day.{c} + excluded.{c}" for c in COLUMNS)
+        upsert = self.dialect.sql(
+            f"INSERT INTO hall_day (hall, day, {cols}) VALUES (?, ?, {marks}) "
+            f"ON CONFLICT (hall, day) DO UPDATE SET {sets}"
+        )
+        cur.executemany(
+            upsert, [(hall, day, *(d.values[c] for c in COLUMNS)) for day, d in deltas.items()]
+        )
+        counts = [(hall, day, k, n) for day, d in deltas.items() for k, n in d.counts.items()]
+        if counts:
+            cur.executemany(
+                self.dialect.sql(
+                    "INSERT INTO hall_day_counts (hall, day, name, n) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (hall, day, name) DO UPDATE SET n = hall_day_counts.n + excluded.n"
+                ),
+                counts,
+            )
+
+    def events(
+        self, hall: str, *, after: int = 0, limit: int = 1000, since: date | None = None
+    ) -> list[dict[str, Any]]:
+        """A hall's events after a sequence, in order; ``since`` limits the scan to the days
+        from then (on PostgreSQL only those months' partitions are read)."""
+        day_filter, params = ("AND day >= ? ", [since.isoformat()]) if since else ("", [])
         rows = self._read(
             "SELECT seq, type, at, day, ticket, counter, data FROM events "
-            "WHERE hall = ? AND seq > ? ORDER BY seq LIMIT ?",
-            (hall, after, limit),
+            f"WHERE hall = ? AND seq > ? {day_filter}ORDER BY seq LIMIT ?",
+            (hall, after, *params, limit),
         )
         return [
             {
@@ -608,48 +859,109 @@ class CentralStore:
 
     # ------------------------------------------------------------------ fleet
 
+    _SUMS = ", ".join(f"SUM({c})" for c in COLUMNS)
+
+    def _counts(self, group: str, first: date, last: date) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for key, name, n in self._read(
+            f"SELECT {group}, name, SUM(n) FROM hall_day_counts WHERE day BETWEEN ? AND ? "
+            f"GROUP BY {group}, name",
+            (first.isoformat(), last.isoformat()),
+        ):
+            out.setdefault(_iso(key) or "", {})[name] = int(n)
+        return out
+
+    def _summed(self, group: str, first: date, last: date) -> dict[str, dict[str, Any]]:
+        """Summed figures per ``group`` (hall or day) over the days, from the summaries."""
+        counts = self._counts(group, first, last)
+        out: dict[str, dict[str, Any]] = {}
+        for r in self._read(
+            f"SELECT {group}, {self._SUMS} FROM hall_day WHERE day BETWEEN ? AND ? "
+            f"GROUP BY {group}",
+            (first.isoformat(), last.isoformat()),
+        ):
+            key = _iso(r[0]) or ""
+            out[key] = {
+                **figures(dict(zip(COLUMNS, r[1:], strict=True))),
+                **split_counts(counts.get(key, {})),
+            }
+        return out
+
+    @staticmethod
+    def empty_figures() -> dict[str, Any]:
+        return {**figures(dict.fromkeys(COLUMNS, 0)), **split_counts({})}
+
+    def hall_days(self, first: date, last: date, hall: str | None = None) -> list[dict[str, Any]]:
+        """One row per hall and day that has events, from the summaries, in (hall, day)
+        order."""
+        where, params = "day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]
+        if hall is not None:
+            where, params = where + " AND hall = ?", [*params, hall]
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        for h, day, name, n in self._read(
+            f"SELECT hall, day, name, n FROM hall_day_counts WHERE {where}", params
+        ):
+            counts.setdefault((h, _iso(day) or ""), {})[name] = int(n)
+        out = []
+        for r in self._read(
+            f"SELECT hall, day, {', '.join(COLUMNS)} FROM hall_day WHERE {where} "
+            "ORDER BY hall, day",
+            params,
+        ):
+            day = _iso(r[1]) or ""
+            out.append(
+                {
+                    "hall": r[0],
+                    "date": day,
+                    "events": int(r[2]),
+                    **figures(dict(zip(COLUMNS, r[2:], strict=True))),
+                    **split_counts(counts.get((r[0], day), {})),
+                }
+            )
+        return out
+
+    def fleet_report(self, first: date, last: date) -> dict[str, Any]:
+        """The fleet over a period: per hall, per day and in all, from the summaries."""
+        halls = self._summed("hall", first, last)
+        days = self._summed("day", first, last)
+        total_row = self._read(
+            f"SELECT {self._SUMS} FROM hall_day WHERE day BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )[0]
+        total_counts: dict[str, int] = {}
+        for per_hall in self._counts("hall", first, last).values():
+            for k, n in per_hall.items():
+                total_counts[k] = total_counts.get(k, 0) + n
+        total = {
+            **figures(dict(zip(COLUMNS, (v or 0 for v in total_row), strict=True))),
+            **split_counts(total_counts),
+        }
+        return {"halls": halls, "days": days, "total": total}
+
     def fleet(self, day: date, known: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
-        """Per hall: what central holds, when it last heard from it, and the day's figures.
-        ``known`` halls are listed even before their first push."""
-        d = self.dialect
+        """Per hall: what central holds, when it last heard from it, and the day's figures
+        (from the summaries). ``known`` halls are listed even before their first push."""
         out: dict[str, dict[str, Any]] = {}
         state = {
             r[0]: r[1:]
             for r in self._read("SELECT hall, last_seq, events, last_push_at FROM hall_state")
         }
+        figures_of = {r["hall"]: r for r in self.hall_days(day, day)}
         for hall in sorted(set(known) | set(state)):
             last_seq, events, last_push = state.get(hall, (0, 0, None))
+            found = figures_of.get(hall)
+            fig = self.empty_figures() if found is None else found
+            fig = {k: v for k, v in fig.items() if k not in ("hall", "date", "events")}
             out[hall] = {
                 "hall": hall,
                 "last_seq": int(last_seq),
                 "events": int(events),
                 "last_push_at": _iso(last_push),
-                "issued": 0,
-                "done": 0,
-                "no_show": 0,
-                "rated": 0,
-                "satisfaction": None,
+                "issued": fig["tickets"],
+                **fig,
                 "refusals": 0,
                 "last_refusal": None,
             }
-        counts = self._read(
-            "SELECT hall, type, COUNT(*) FROM events WHERE day = ? "
-            "AND type IN ('ticket.issued', 'ticket.done', 'ticket.no_show') GROUP BY hall, type",
-            (day.isoformat(),),
-        )
-        names = {"ticket.issued": "issued", "ticket.done": "done", "ticket.no_show": "no_show"}
-        for hall, type_, n in counts:
-            if hall in out:
-                out[hall][names[type_]] = int(n)
-        score = d.json_int("data", "score")
-        for hall, n, mean in self._read(
-            f"SELECT hall, COUNT(*), AVG({score}) FROM events WHERE day = ? "
-            f"AND type = 'ticket.evaluated' AND {score} > 0 GROUP BY hall",
-            (day.isoformat(),),
-        ):
-            if hall in out:
-                out[hall]["rated"] = int(n)
-                out[hall]["satisfaction"] = round(float(mean), 2)
         for hall, n in self._read("SELECT hall, COUNT(*) FROM refusals GROUP BY hall"):
             if hall in out:
                 out[hall]["refusals"] = int(n)

@@ -26,20 +26,27 @@ def cmd_central(args: argparse.Namespace) -> int:
         return 2
     if args.action in ("demo-data", "set-config"):
         return _central_offline(cfg, args)
+    if args.action == "detach-month":
+        return _detach_month(cfg, args)
+    from kiosk.central.cluster import CentralCluster, workers_for
     from kiosk.central.server import CentralServer
     from kiosk.central.store import StoreError
 
     setup_logging(args.verbose)
-    server = CentralServer(cfg, host=args.host, port=args.port)
+    workers = args.workers if args.workers is not None else workers_for(cfg)
+    server: CentralServer | CentralCluster
+    if workers > 1:
+        server = CentralCluster(cfg, workers=workers, host=args.host, port=args.port)
+    else:
+        server = CentralServer(cfg, host=args.host, port=args.port)
     try:
         server.start()
     except (OSError, StoreError, RuntimeError) as exc:
         print(f"cannot start central: {exc}", file=sys.stderr)
         return 1
-    assert server.store is not None
     print(
-        f"central serving {server.base_url}/central/v1 ({server.store.backend}, "
-        f"{len(cfg.halls)} halls)",
+        f"central serving {server.base_url}/central/v1 ({cfg.database_url().split(':')[0]}, "
+        f"{len(cfg.halls)} halls, {workers} worker{'s' if workers > 1 else ''})",
         file=sys.stderr,
         flush=True,
     )
@@ -85,24 +92,50 @@ def _central_offline(cfg: Any, args: argparse.Namespace) -> int:
         store.close()
 
 
+def _detach_month(cfg: Any, args: argparse.Namespace) -> int:
+    from kiosk.central.store import CentralStore, StoreError
+
+    if not args.hall:
+        print("detach-month needs the month: kiosk central detach-month YYYY-MM", file=sys.stderr)
+        return 2
+    store = CentralStore(cfg.database_url())
+    try:
+        table = store.detach_month(args.hall)
+    except (StoreError, ValueError) as exc:
+        print(f"cannot detach {args.hall}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(
+        f"events of {args.hall} detached as table {table}: archive it with "
+        f"pg_dump -t '{table}*', then DROP TABLE {table} (the day figures stay)"
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
     ce = sub.add_parser(
         "central",
         help="the central server; 'central new-key' makes a hall key",
         description="serve: the central API. new-key: a random key and its SHA-256. "
         "demo-data: fill the accounts table with demo customers. set-config HALL FILE: set a "
-        "hall's configuration (a whole hall.toml is cut to central's sections).",
+        "hall's configuration (a whole hall.toml is cut to central's sections). "
+        "detach-month YYYY-MM: take a month of events out of the events table for archiving "
+        "(PostgreSQL; the day figures stay).",
     )
     ce.add_argument(
         "action",
         nargs="?",
-        choices=["serve", "new-key", "demo-data", "set-config"],
+        choices=["serve", "new-key", "demo-data", "set-config", "detach-month"],
         default="serve",
     )
-    ce.add_argument("hall", nargs="?", help="set-config: the hall id")
+    ce.add_argument("hall", nargs="?", help="set-config: the hall id; detach-month: YYYY-MM")
     ce.add_argument("file", nargs="?", help="set-config: the TOML file")
     ce.add_argument("--config", default="/etc/kiosk/central.toml")
     ce.add_argument("--host", help="override central.host")
     ce.add_argument("--port", type=int, help="override central.port")
     ce.add_argument("--count", type=int, default=200, help="demo-data: how many customers")
+    ce.add_argument(
+        "--workers", type=int, help="override central.workers (1: one process, no supervisor)"
+    )
     ce.set_defaults(func=cmd_central)

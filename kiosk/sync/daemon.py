@@ -5,6 +5,16 @@ answer the cursor moves (:mod:`kiosk.sync.outbox`). While central cannot be reac
 daemon waits longer after each failure, up to ``backoff_max_s``, with jitter so a province's
 halls coming back after an outage do not all knock at the same second.
 
+Back-pressure: a central that has more pushes than it can store at once answers 429 with
+``Retry-After`` before reading the batch; the daemon waits that long (times 1-1.5, jitter)
+without counting a failure, and sends the same batch again. It also sizes its batches by
+central's answers: a push answered after more than half of ``timeout_s`` halves the next
+batches (down to ``MIN_BATCH``), one answered within a quarter grows them back towards
+``batch_size``, and a timeout quarters the batch before it is resent. A central that
+applies back-pressure answers within a couple of seconds, so the batches stay whole. So a
+province catching up after an outage is answered, not timed out, and no batch central
+stored is sent again because its answer was late.
+
 Pull: every ``pull_interval_s`` the hall's configuration fragment and its outage notices are
 fetched; when their digest changed they are handed to the hall daemon over its LAN API with
 the ``sync`` token (``PUT /api/v1/admin/config``, ``PUT /api/v1/notices``). The hall daemon
@@ -13,6 +23,7 @@ validates and applies them without dropping anyone waiting.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -78,11 +89,27 @@ def _error_of(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return "http_error", response.text[:200], {}
 
 
+MIN_BATCH = 50
+
+
+def retry_after_of(response: httpx.Response) -> float:
+    """Seconds central asked us to wait (the body's ``retry_after_s``, else the header)."""
+    try:
+        return max(0.1, float(response.json()["error"]["retry_after_s"]))
+    except (ValueError, KeyError, TypeError):
+        pass
+    try:
+        return max(0.1, float(response.headers.get("retry-after", "1")))
+    except ValueError:
+        return 1.0
+
+
 @dataclass
 class PushOutcome:
     ok: bool
     sent: int = 0  # events central acknowledged in this round
     refused: bool = False  # central refused a batch: wait the longest backoff
+    retry_after_s: float | None = None  # central was busy (429): wait this, then resend
 
 
 class SyncDaemon:
@@ -111,6 +138,10 @@ class SyncDaemon:
             api_client(hall_base_url or hall_url(config), token, timeout_s=30) if token else None
         )
         self._cursor_checked = self.outbox.get("acked_seq") is not None
+        self.batch_size = config.sync.batch_size  # adapted to central's answers
+        self.busy_answers = 0  # 429s since start
+        self._encoded: tuple[tuple[int, int], bytes] | None = None
+        self._hall_last_written: int | None = None
 
     def close(self) -> None:
         self.central.close()
@@ -150,6 +181,8 @@ class SyncDaemon:
             if outcome.ok:
                 push_failures = 0
                 delay = self.settings.push_interval_s
+            elif outcome.retry_after_s is not None:
+                delay = outcome.retry_after_s * self.rng.uniform(1.0, 1.5)
             else:
                 push_failures += 1
                 delay = self.backoff(push_failures, longest=outcome.refused)
@@ -185,24 +218,38 @@ class SyncDaemon:
                 self._check_cursor()
             while stop is None or not stop.is_set():
                 hall_last = self.log.last_seq()
-                self.outbox.put(hall_last_seq=hall_last)
-                batch = self.outbox.next_batch(
-                    hall_last, self.settings.batch_size, self.clock.now()
-                )
+                if hall_last != self._hall_last_written:  # one transaction less per batch
+                    self.outbox.put(hall_last_seq=hall_last)
+                    self._hall_last_written = hall_last
+                batch = self.outbox.next_batch(hall_last, self.batch_size, self.clock.now())
                 if batch is None:
                     return PushOutcome(True, sent)
                 result = self._send(batch)
                 if not result.ok:
-                    return PushOutcome(False, sent, result.refused)
+                    return PushOutcome(False, sent, result.refused, result.retry_after_s)
                 sent += result.sent
         except httpx.HTTPError as exc:
             self._record_error(describe_error(exc))
             return PushOutcome(False, sent)
         return PushOutcome(True, sent)
 
-    def _send(self, batch: Batch) -> PushOutcome:
+    def _body(self, batch: Batch) -> bytes | None:
+        """The batch as JSON; kept while the same batch waits out a busy central."""
+        key = (batch.first_seq, batch.last_seq)
+        if self._encoded is not None and self._encoded[0] == key:
+            return self._encoded[1]
         rows = self.log.rows(batch.first_seq, batch.last_seq)
         if [r["seq"] for r in rows] != list(range(batch.first_seq, batch.last_seq + 1)):
+            return None
+        body = json.dumps(
+            {"hall": self.hall_id, "events": rows}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        self._encoded = (key, body)
+        return body
+
+    def _send(self, batch: Batch) -> PushOutcome:
+        body = self._body(batch)
+        if body is None:
             self._record_error(
                 f"the hall's log lacks events {batch.first_seq}-{batch.last_seq}: is this the "
                 "right data directory?"
@@ -210,23 +257,41 @@ class SyncDaemon:
             return PushOutcome(False)
         now = self.clock.now()
         self.outbox.mark_in_flight(batch, now)
+        began = time.monotonic()
         try:
             r = self.central.post(
                 f"{CENTRAL_PREFIX}/halls/{self.hall_id}/events",
-                json={"hall": self.hall_id, "events": rows},
+                content=body,
+                headers={"Content-Type": "application/json"},
             )
         except httpx.HTTPError as exc:
             message = describe_error(exc)
             self.outbox.failed(batch, message, now)
+            if isinstance(exc, httpx.TimeoutException):
+                self._adapt(timed_out=True)
+                self.outbox.shrink(batch, batch.first_seq + self.batch_size - 1)
             self._record_error(message)
             return PushOutcome(False)
         if r.status_code == 200:
             acked = int(r.json()["acked_seq"])
             self.outbox.acked(batch, acked, self.clock.now())
+            self._adapt(seconds=time.monotonic() - began)
             return PushOutcome(True, batch.size)
-        code, message, body = _error_of(r)
+        if r.status_code == 429:
+            self.outbox.deferred(batch)
+            self.busy_answers += 1
+            self.outbox.put(last_busy_at=now.isoformat())
+            wait = retry_after_of(r)
+            log.debug(
+                "central is busy: batch %d-%d again in %.1f s",
+                batch.first_seq,
+                batch.last_seq,
+                wait,
+            )
+            return PushOutcome(False, retry_after_s=wait)
+        code, message, error = _error_of(r)
         if r.status_code == 409 and code == "gap":
-            acked = int(body.get("acked_seq", 0))
+            acked = int(error.get("acked_seq", 0))
             log.warning("central holds events up to %d only: resending from there", acked)
             self.outbox.rewind(batch, acked, now)
             return PushOutcome(True)
@@ -237,6 +302,23 @@ class SyncDaemon:
         self.outbox.failed(batch, text, now, refused=refused)
         self._record_error(text, last_refusal=text if refused else None)
         return PushOutcome(False, refused=refused)
+
+    def _adapt(self, seconds: float = 0.0, *, timed_out: bool = False) -> None:
+        """Batch size by central's answers: halve when slow (past half the timeout), quarter
+        on a timeout, grow back by a quarter of the configured size when answered within a
+        quarter of the timeout."""
+        limit = self.settings.timeout_s
+        size = self.batch_size
+        if timed_out:
+            size //= 4
+        elif seconds > limit / 2:
+            size //= 2
+        elif seconds < limit / 4:
+            size += max(1, self.settings.batch_size // 4)
+        size = max(min(MIN_BATCH, self.settings.batch_size), min(size, self.settings.batch_size))
+        if size != self.batch_size:
+            log.debug("batch size %d → %d", self.batch_size, size)
+            self.batch_size = size
 
     # ------------------------------------------------------------------- pull
 

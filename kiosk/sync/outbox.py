@@ -213,6 +213,24 @@ class Outbox:
                 (str(central_acked),),
             )
 
+    def deferred(self, batch: Batch) -> None:
+        """Central was busy (429) and stored nothing: the batch waits, READY, no error."""
+        with self._tx():
+            self._conn.execute(
+                "UPDATE batches SET state = ? WHERE id = ?", (BatchState.READY.value, batch.id)
+            )
+
+    def shrink(self, batch: Batch, last_seq: int) -> Batch:
+        """A smaller batch from the same first sequence (after a timeout); the rest goes in
+        the batches after it."""
+        if batch.first_seq <= last_seq < batch.last_seq:
+            with self._tx():
+                self._conn.execute(
+                    "UPDATE batches SET last_seq = ? WHERE id = ?", (last_seq, batch.id)
+                )
+            return Batch(batch.id, batch.first_seq, last_seq, batch.state, batch.attempts)
+        return batch
+
     def failed(self, batch: Batch, error: str, now: datetime, *, refused: bool = False) -> None:
         state = BatchState.REFUSED if refused else BatchState.READY
         with self._tx():

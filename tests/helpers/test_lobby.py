@@ -23,6 +23,9 @@ def window_with(qtbot, *children: tuple[type[QWidget], str, str, tuple[int, int,
     window = QWidget()
     qtbot.addWidget(window)
     window.resize(400, 300)
+    font = QFont()
+    font.setPixelSize(16)  # whatever font an earlier UI test gave the application
+    window.setFont(font)
     made = {}
     for kind, name, text, geometry in children:
         w = kind(text, window)

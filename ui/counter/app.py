@@ -20,6 +20,7 @@ from ui.counter.customer import CustomerScreen
 from ui.counter.session import CounterSession
 from ui.counter.window import CounterWindow
 from ui.qt.core import QTimer
+from ui.qt.gc import MainThreadCollector
 from ui.qt.gui import QGuiApplication
 from ui.qt.immortals import require_reference_guard
 from ui.qt.widgets import QApplication
@@ -53,6 +54,7 @@ def run_counter(args: argparse.Namespace) -> int:
     cfg: HallConfig | None = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    _collector = MainThreadCollector(app)  # garbage collected in this thread only (ui/qt/gc.py)
     app.setApplicationName("kiosk-counter")
     app.setFont(ui_font(15))
     languages = Languages("counter")

@@ -12,6 +12,7 @@ from ui.common.i18n import Languages
 from ui.common.servertime import ServerClock
 from ui.display.window import DisplayWindow
 from ui.qt.core import QTimer
+from ui.qt.gc import MainThreadCollector
 from ui.qt.gui import QGuiApplication
 from ui.qt.immortals import require_reference_guard
 from ui.qt.widgets import QApplication
@@ -35,6 +36,7 @@ def run_display(args: argparse.Namespace) -> int:
     require_reference_guard("display")
     cfg: HallConfig | None = getattr(args, "hall_config", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    _collector = MainThreadCollector(app)  # garbage collected in this thread only (ui/qt/gc.py)
     assert isinstance(app, QApplication)
     app.setApplicationName("kiosk-display")
     app.setFont(ui_font(20))

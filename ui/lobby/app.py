@@ -28,6 +28,7 @@ from ui.common.idle import IdleWatch
 from ui.lobby.controller import LobbyController
 from ui.lobby.window import LobbyWindow
 from ui.qt.core import QCoreApplication, QEvent, QTimer
+from ui.qt.gc import MainThreadCollector
 from ui.qt.immortals import require_reference_guard
 from ui.qt.widgets import QApplication
 
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     require_reference_guard("ui")
     app = QApplication(sys.argv[:1])
+    _collector = MainThreadCollector(app)  # garbage collected in this thread only (ui/qt/gc.py)
     app.setApplicationName("kiosk-lobby")
     lobby = build_lobby(url, token, kiosk_mode=not args.windowed, orientation=args.orientation)
     w = lobby.window

@@ -1,6 +1,12 @@
 """The halls' event pushes (docs/sync.md): idempotent by (hall, seq), answered with the
 highest sequence central holds. A refused push (forged hall, wrong order, unknown type,
-malformed event) writes nothing and is recorded, so it shows in the fleet report."""
+malformed event, a resent sequence with other content) writes nothing and is recorded, so it
+shows in the fleet report.
+
+The event loop only reads the body: decoding (pydantic's JSON parser, in Rust), the checks
+and the write run on a worker thread, after the worker's :class:`~kiosk.central.gate.
+IngestGate` gave the push a turn (or answered 429 with ``Retry-After``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,14 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.central import models as m
 from kiosk.central.context import PREFIX, CentralContext, admin, central_context, hall_key, own_hall
-from kiosk.central.errors import ERRORS, BatchRefused, CentralError
-from kiosk.central.store import GapError, WireEvent
+from kiosk.central.errors import ERRORS, BatchRefused, CentralError, validation_detail
+from kiosk.central.gate import Busy
+from kiosk.central.store import ConflictError, GapError, WireEvent
 from kiosk.queue.events import EVENT_TYPES, Event
 
 log = logging.getLogger("kiosk.central")
@@ -71,31 +80,40 @@ def validate_batch(hall: str, batch: m.EventBatchIn) -> list[WireEvent]:
     return out
 
 
-@router.post("/{hall}/events", response_model=m.AckOut)
-def push_events(
-    hall: str,
-    batch: m.EventBatchIn,
-    request: Request,
-    ctx: CentralContext = Depends(central_context),
-) -> dict[str, Any]:
-    """Store a batch of the hall's events, idempotently: events central already holds are
-    skipped. Answers the highest sequence central holds; the hall advances its cursor only
-    on this answer. A batch starting after that sequence is refused (409 ``gap``, with
-    ``acked_seq``) and the hall resends from there."""
-    key_hall = hall_key(request)
+MAX_BODY_BYTES = 16 * 1024 * 1024  # 5,000 events are about 1.2 MB
+BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventBatchIn"}}},
+    }
+}
+
+
+def _refused(ctx: CentralContext, hall: str, exc: BatchRefused) -> BatchRefused:
+    log.warning("refused a batch of hall %s: %s", hall, exc.code)
+    ctx.store.refuse(hall, exc.code, str(exc), ctx.clock())
+    return exc
+
+
+def _decode(hall: str, body: bytes) -> list[WireEvent]:
     try:
-        if key_hall != hall:
-            raise BatchRefused(
-                "此密钥只能写入本营业厅（{hall}）的事件",
-                status=403,
-                code="forged_hall",
-                hall=key_hall,
-            )
-        events = validate_batch(hall, batch)
+        batch = m.EventBatchIn.model_validate_json(body)
+    except ValidationError as exc:
+        raise BatchRefused(
+            "请求格式不正确：{detail}",
+            status=400,
+            code="invalid_request",
+            detail=validation_detail(exc.errors()),
+        ) from None
+    return validate_batch(hall, batch)
+
+
+def store_batch(ctx: CentralContext, hall: str, body: bytes) -> dict[str, Any]:
+    """Decode, check and store one push (on a worker thread, never on the event loop)."""
+    try:
+        events = _decode(hall, body)
     except BatchRefused as exc:
-        log.warning("refused a batch of hall %s: %s", key_hall, exc.code)
-        ctx.store.refuse(key_hall, exc.code, str(exc), ctx.clock())
-        raise
+        raise _refused(ctx, hall, exc) from None
     try:
         result = ctx.store.ingest(hall, events, ctx.clock())
     except GapError as exc:
@@ -107,7 +125,66 @@ def push_events(
             acked=exc.acked_seq,
             first=exc.first_seq,
         ) from None
+    except ConflictError as exc:
+        raise _refused(
+            ctx,
+            hall,
+            BatchRefused(
+                "序号{seq}已存有内容不同的事件：营业厅的事件日志被改写过？",
+                status=409,
+                code="seq_conflict",
+                extra={"seq": exc.seq, "field": exc.field},
+                seq=exc.seq,
+            ),
+        ) from None
     return {"hall": hall, "acked_seq": result.acked_seq, "stored": result.stored}
+
+
+@router.post(
+    "/{hall}/events",
+    response_model=m.AckOut,
+    openapi_extra=BATCH_BODY,
+    responses={413: {"model": m.ErrorOut}, 429: {"model": m.ErrorOut}},
+)
+async def push_events(
+    hall: str, request: Request, ctx: CentralContext = Depends(central_context)
+) -> dict[str, Any]:
+    """Store a batch of the hall's events (body: ``EventBatchIn``), idempotently: events
+    central already holds are checked to be the same and skipped (409 ``seq_conflict`` when
+    one differs: refused and recorded). Answers the highest sequence central holds; the hall
+    advances its cursor only on this answer. A batch starting after that sequence is refused
+    (409 ``gap``, with ``acked_seq``) and the hall resends from there. When the worker has
+    more pushes than it can store at once: 429 ``busy`` with ``Retry-After``, nothing decoded."""
+    key_hall = hall_key(request)
+    if key_hall != hall:
+        raise _refused(
+            ctx,
+            key_hall,
+            BatchRefused(
+                "此密钥只能写入本营业厅（{hall}）的事件",
+                status=403,
+                code="forged_hall",
+                hall=key_hall,
+            ),
+        )
+    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+        raise CentralError("批次过大", status=413, code="too_large")
+    # The body is read even when the answer is 429: a connection closed with a request
+    # unread reaches the client as a reset, not as the answer.
+    body = await request.body()
+    try:
+        async with ctx.gate.turn():
+            return await run_in_threadpool(store_batch, ctx, hall, body)
+    except Busy as exc:
+        seconds = int(exc.retry_after_s)
+        raise CentralError(
+            "中心繁忙，请{seconds}秒后重试",
+            status=429,
+            code="busy",
+            extra={"retry_after_s": exc.retry_after_s},
+            headers={"Retry-After": str(seconds)},
+            seconds=seconds,
+        ) from None
 
 
 @router.get("/{hall}/cursor", response_model=m.AckOut)

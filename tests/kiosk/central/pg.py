@@ -38,8 +38,11 @@ def _bindir() -> Path:
 
 
 class PostgresServer:
-    def __init__(self, root: Path, *, fsync: bool = False) -> None:
+    def __init__(
+        self, root: Path, *, fsync: bool = False, settings: dict[str, str] | None = None
+    ) -> None:
         self.root = root
+        self.settings = settings or {}
         self.data = root / "data"
         self.sock = root / "sock"
         self.logfile = root / "postgres.log"
@@ -96,9 +99,14 @@ class PostgresServer:
         )
         if r.returncode != 0:
             raise self._fail("initdb", r)
+        self._launch()
+        return self
+
+    def _launch(self) -> None:
+        settings = {"shared_buffers": "64MB", **self.settings}
         opts = (
             f"-k {self.sock} -c listen_addresses='' -c fsync={'on' if self.fsync else 'off'} "
-            "-c max_connections=60 -c shared_buffers=64MB"
+            "-c max_connections=60 " + " ".join(f"-c {k}={v}" for k, v in settings.items())
         )
         r = self._run(
             "pg_ctl",
@@ -115,7 +123,11 @@ class PostgresServer:
         )
         if r.returncode != 0:
             raise self._fail("pg_ctl start", r)
-        return self
+
+    def restart(self) -> None:
+        """Stop and start again: empty shared buffers (a cold server), same data."""
+        self.stop()
+        self._launch()
 
     def stop(self) -> None:
         if self.data.exists():

@@ -21,13 +21,19 @@ ADMIN_KEY = "central-admin-key-0123456789abcdef"
 
 
 def central_config(
-    directory: Path, database: str, *, tls: tuple[Path, Path] | None = None, port: int = 0
+    directory: Path,
+    database: str,
+    *,
+    tls: tuple[Path, Path] | None = None,
+    port: int = 0,
+    settings: dict[str, Any] | None = None,
 ) -> CentralConfig:
     halls = "".join(
         f'\n[[halls]]\nid = "{hall}"\nname = "{hall} 营业厅"\nkey_sha256 = "{key_hash(key)}"\n'
         for hall, key in KEYS.items()
     )
     tls_lines = f'tls_cert = "{tls[0]}"\ntls_key = "{tls[1]}"\n' if tls else ""
+    tls_lines += "".join(f"{k} = {v!r}\n" for k, v in (settings or {}).items())
     text = (
         f'[central]\nhost = "127.0.0.1"\nport = {port}\ndatabase = "{database}"\n'
         f'admin_key_sha256 = "{key_hash(ADMIN_KEY)}"\n{tls_lines}{halls}'

@@ -255,7 +255,10 @@ def test_the_fleet_report_covers_every_hall(tmp_path, database):
         assert mine["issued"] == sum(e["type"] == "ticket.issued" for e in events)
         assert mine["done"] == sum(e["type"] == "ticket.done" for e in events)
         scores = [e["data"]["score"] for e in events if e["type"] == "ticket.evaluated"]
-        assert mine["satisfaction"] == round(sum(scores) / len(scores), 2)
+        rated = [s for s in scores if s]
+        # The hall's 满意率: the share of 1 非常满意 and 2 满意 among the rated, not a mean score.
+        assert mine["satisfaction"] == round(sum(s in (1, 2) for s in rated) / len(rated), 3)
+        assert mine["rated"] == len(rated)
         assert halls[OTHER_HALL]["last_push_at"] is None
 
 
