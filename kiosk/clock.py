@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+
+def in_zone(value: str, tz: tzinfo) -> datetime:
+    """An ISO 8601 time, aware: one written without an offset is a wall-clock time of ``tz``
+    (the hall's zone), so central's or an operator's "2026-11-24T08:00" is 08:00 in the hall,
+    not 08:00 UTC (16:00 in Guangzhou). ValueError for text that is not a time."""
+    when = datetime.fromisoformat(value)
+    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
 
 
 class Clock(Protocol):

@@ -241,6 +241,7 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "kiosk.central*": (
         "kiosk",
         "kiosk.central*",
+        "kiosk.clock",
         "kiosk.api.server",
         "kiosk.api.models",
         "kiosk.bills.tariff",

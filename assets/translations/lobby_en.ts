@@ -351,6 +351,14 @@ charge %3</translation>
         <translation>Hall service: %1</translation>
     </message>
     <message>
+        <source>……另有%1台设备需处理</source>
+        <translation>… and %1 more devices to see to</translation>
+    </message>
+    <message>
+        <source>所有设备正常</source>
+        <translation>All devices OK</translation>
+    </message>
+    <message>
         <source>正常</source>
         <translation>OK</translation>
     </message>
@@ -359,24 +367,12 @@ charge %3</translation>
         <translation>Fault</translation>
     </message>
     <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
         <source>没有配置设备</source>
         <translation>No devices configured</translation>
-    </message>
-    <message>
-        <source>打印纸：正常</source>
-        <translation>Paper: OK</translation>
-    </message>
-    <message>
-        <source>打印纸：即将用完，请尽快更换</source>
-        <translation>Paper: running low, replace the roll soon</translation>
-    </message>
-    <message>
-        <source>打印纸：已用完，请更换纸卷</source>
-        <translation>Paper: out, replace the roll</translation>
-    </message>
-    <message>
-        <source>打印纸：状态未知</source>
-        <translation>Paper: unknown</translation>
     </message>
     <message>
         <source>刷新</source>

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from drivers import device_states
 from drivers.errors import DeviceError, DeviceTimeout, DeviceUnavailable, ProtocolError
 from drivers.idcard.card import CardRejected, IdCard, decode_text_block
 from drivers.idcard.codec import (
@@ -122,6 +123,8 @@ class IdCardReader:
         # Worker state, touched only under _io_lock.
         self._silent_polls = 0
         self._faulted = False
+        #: The state of the last fault, a key of drivers.device_states.STATES ("idcard", …).
+        self.fault_state = ""
         self._armed = True  # a failed find was seen since the last card was reported
         self._read_failures = 0
 
@@ -199,7 +202,7 @@ class IdCardReader:
                         # A bug must not end polling for the day: report, back off, go on.
                         log.exception("idcard poll failed unexpectedly")
                         self._transport.close()
-                        self._fault("身份证阅读器驱动异常 / driver error, see the journal")
+                        self._fault("error")
                         delay = self.settings.reopen_interval_s
                 self._stop.wait(delay)
         finally:
@@ -222,7 +225,7 @@ class IdCardReader:
         except DeviceUnavailable as exc:
             self._transport.close()
             self._silent_polls = 0
-            self._fault(f"身份证阅读器未连接 / ID-card reader unavailable: {exc.message}")
+            self._fault("unavailable", exc.message)
             return self.settings.reopen_interval_s
         except SamResultError as exc:
             log.debug("%s", exc.message)
@@ -232,7 +235,7 @@ class IdCardReader:
             return self.settings.poll_interval_s
         self._silent_polls += 1
         if self._silent_polls >= self.settings.silent_polls_before_fault:
-            self._fault(f"身份证阅读器无应答 / ID-card reader not answering on {self.url}")
+            self._fault("not_answering", f"on {self.url}")
             # Reopen next time: a wedged USB serial adapter often needs it.
             self._transport.close()
             return self.settings.reopen_interval_s
@@ -308,10 +311,13 @@ class IdCardReader:
         log.warning("card not usable: %s", reason)
         self._call(self._on_error, customer_message)
 
-    def _fault(self, message: str) -> None:
+    def _fault(self, state: str, detail: str = "") -> None:
+        """Report a fault once per outage, in the words of the device-state table."""
         if self._faulted:
             return
         self._faulted = True
+        self.fault_state = state
+        message = device_states.message("idcard", state) + (f" — {detail}" if detail else "")
         log.warning("%s", message)
         self._call(self._on_fault, message)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from drivers import device_states
 from drivers.errors import ProtocolError
 
 DEVICE = "printer"
@@ -85,17 +86,9 @@ class PrinterFault(enum.StrEnum):
         return _DURING_PRINT_MESSAGES.get(self, f"打印后检测到故障，票据可能不完整：{self.message}")
 
 
-_FAULT_MESSAGES = {
-    PrinterFault.UNAVAILABLE: "打印机未连接 (printer port unavailable: check the cable)",
-    PrinterFault.OFFLINE: "打印机离线 (printer offline: no answer to status within 300 ms)",
-    PrinterFault.COVER_OPEN: "打印机盖未合上 (printer cover open)",
-    PrinterFault.PAPER_OUT: "打印机缺纸 (paper out: load a new roll)",
-    PrinterFault.CUTTER_ERROR: "打印机切刀故障 (cutter error: clear the jam)",
-    PrinterFault.UNRECOVERABLE: "打印机故障，需断电重启 (unrecoverable error: power-cycle the printer)",
-    PrinterFault.ERROR: "打印机故障 (printer error)",
-    PrinterFault.BAD_REPLY: "打印机状态应答异常 (malformed status reply: check the baud rate)",
-    PrinterFault.WRITE_TIMEOUT: "打印机忙，数据发送超时 (write timed out: check the busy/flow-control line)",
-}
+# The words are the hall's one table of device states (drivers/device_states.py), so the
+# reason a ticket did not print and the printer's line in ``kiosk devices`` say the same.
+_FAULT_MESSAGES = {fault: device_states.message("printer", fault.value) for fault in PrinterFault}
 
 _DURING_PRINT_MESSAGES = {
     PrinterFault.PAPER_OUT: "打印中缺纸，票据可能不完整 (paper ran out while printing)",
@@ -106,7 +99,7 @@ _DURING_PRINT_MESSAGES = {
 
 #: Shown with a ticket printed while the near-end sensor is on: it printed, but staff
 #: should change the roll soon.
-PAPER_NEAR_END_WARNING = "打印纸将尽，请及时更换 (paper near end)"
+PAPER_NEAR_END_WARNING = device_states.message("printer", "paper_near_end")
 
 
 @dataclass(frozen=True)
@@ -152,6 +145,19 @@ class PrinterStatus:
     @property
     def warnings(self) -> tuple[str, ...]:
         return (PAPER_NEAR_END_WARNING,) if self.paper is PaperLevel.NEAR_END else ()
+
+
+def state_key(status: PrinterStatus | None, fault: PrinterFault | None) -> str:
+    """The printer's one state, a key of :data:`drivers.device_states.STATES`: its fault
+    when it cannot print, else its paper (near end still prints), else ok; ``unknown``
+    before the first status read."""
+    if fault is not None:
+        return fault.value
+    if status is None:
+        return "unknown"
+    if status.fault is not None:
+        return status.fault.value
+    return "paper_near_end" if status.paper is PaperLevel.NEAR_END else "ok"
 
 
 #: The status of a printer that did not answer.

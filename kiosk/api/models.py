@@ -238,9 +238,22 @@ class DeviceOut(BaseModel):
     name: str = Field(description="printer | idcard | hallbus | hallbus:N | voice")
     kind: str
     url: str
-    ok: bool
-    detail: str
-    paper: str | None = None
+    ok: bool = Field(description="It works (level ok or warn)")
+    detail: str = Field(description="The driver's own account of a fault, when there is one")
+    paper: str | None = Field(None, description="printer only: ok | near_end | out")
+    state: str = Field(
+        "ok",
+        description="One state per device, a key of drivers/device_states.py: ok, "
+        "paper_near_end, paper_out, cover_open, unavailable, offline, not_answering, …",
+    )
+    level: Literal["ok", "warn", "fail"] = Field(
+        "ok", description="✓ works, ! works but needs a look (paper near end), ✗ does not work"
+    )
+    label: str = Field("", description="What the device is called (打印机)")
+    text: str = Field("", description="Its state in words (缺纸)")
+    fix: str = Field("", description="What to do ('' when nothing)")
+    role: str | None = Field(None, description="hall-bus addresses: screen, pad, evaluator…")
+    counter: int | None = Field(None, description="hall-bus addresses: the counter")
 
 
 class PrintTestOut(BaseModel):
@@ -248,6 +261,16 @@ class PrintTestOut(BaseModel):
     bytes: int
     reason: str | None
     warnings: list[str]
+    url: str | None = Field(None, description="The printer it was sent to (its configured URL)")
+
+
+class PrintTestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    printer_url: str | None = Field(
+        None,
+        description="The printer the caller means (its config's [printer] url): when the "
+        "daemon drives another one it refuses (409 other_printer) instead of printing there",
+    )
 
 
 # -- lobby touchscreen (kiosk/api/routes/lobby.py) ----------------------------------------

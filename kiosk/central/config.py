@@ -32,7 +32,11 @@ class CentralSettings:
     admin_key_sha256: str = setting(
         "", doc="SHA-256 of the operators' key (hall configs, notices, fleet report)."
     )
-    timezone: str = setting("Asia/Shanghai", doc="Time zone of the fleet report's days.")
+    timezone: str = setting(
+        "Asia/Shanghai",
+        doc="Time zone of the halls: the fleet report's days, and notice times written "
+        "without an offset.",
+    )
     workers: int = setting(
         0, doc="Worker processes behind the one port; 0: one per CPU core (docs/sync.md)."
     )

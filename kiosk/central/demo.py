@@ -12,11 +12,12 @@ import threading
 import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kiosk.central.config import key_hash, new_key, parse_central_config
 from kiosk.central.demo_data import demo_accounts
 from kiosk.central.server import CentralServer
-from kiosk.config import HallConfig
+from kiosk.config import HallConfig, HallSettings
 from kiosk.sync import fragment
 from kiosk.sync.daemon import SyncDaemon, sync_status
 
@@ -37,10 +38,16 @@ class DemoSync:
 
     def start(self, hall_text: str) -> str:
         """Start central for the hall of ``hall_text``; the hall's file, now syncing."""
-        self.hall_id = tomllib.loads(hall_text)["hall"]["id"]
+        hall = tomllib.loads(hall_text)["hall"]
+        self.hall_id = hall["id"]
+        # The demo's times are the hall's: "明日8:00" is 08:00 in the hall's zone, whatever
+        # the zone of the machine the demo runs on.
+        zone = hall.get("timezone") or HallSettings.timezone
+        self.now = self.now.astimezone(ZoneInfo(zone))
         self.dir.mkdir(parents=True, exist_ok=True)
         text = (
             f'[central]\nhost = "127.0.0.1"\nport = 0\ndatabase = "sqlite:///central.db"\n'
+            f'timezone = "{zone}"\n'
             f'admin_key_sha256 = "{key_hash(self.admin_key)}"\n\n'
             f'[[halls]]\nid = "{self.hall_id}"\nname = "演示营业厅"\n'
             f'key_sha256 = "{key_hash(self.hall_key)}"\n'

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from kiosk.central.summary import (
     summarise,
     targets_of_fragment,
 )
+from kiosk.clock import in_zone
 
 log = logging.getLogger("kiosk.central.store")
 
@@ -737,7 +738,8 @@ class CentralStore:
         out = []
         for r in rows:
             ends = _iso(r[5])
-            if ends and datetime.fromisoformat(ends) <= now:
+            # A time stored without an offset (by an older central) is central's wall clock.
+            if ends and in_zone(ends, now.tzinfo or UTC) <= now:
                 continue
             out.append(
                 {

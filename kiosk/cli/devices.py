@@ -28,19 +28,6 @@ def _daemon_client(cfg: Any) -> Any:
     return client
 
 
-def _configured_devices(cfg: Any) -> list[tuple[str, str]]:
-    out = []
-    if cfg.printer.url:
-        out.append(("printer", cfg.printer.url))
-    if cfg.idcard.url:
-        out.append(("idcard", cfg.idcard.url))
-    if cfg.hallbus.url:
-        out.append(("hallbus", f"{cfg.hallbus.url} ({len(cfg.hallbus.devices)} devices)"))
-    if cfg.voice.enabled:
-        out.append(("voice", " ".join(cfg.voice.player)))
-    return out
-
-
 def cmd_devices(args: argparse.Namespace) -> int:
     cfg = load(args.config)
     client = _daemon_client(cfg)
@@ -51,23 +38,49 @@ def cmd_devices(args: argparse.Namespace) -> int:
         client.close()
         return _watch(cfg, args.count)
     if client is None:
-        print("hall daemon not running: devices configured but not checked")
-        for name, where in _configured_devices(cfg):
-            print(f"  ?  {name:<12} {where}")
-        return 1
-    try:
-        devices = client.get("/api/v1/devices").json()
-    finally:
-        client.close()
+        from kiosk.ops.probe import probe_devices
+
+        print("营业厅服务未运行，直接检测设备 hall daemon not running: devices asked directly")
+        lines = [(p.line, p.url) for p in probe_devices(cfg)]
+    else:
+        from kiosk.ops.doctor import line_of_entry
+
+        try:
+            devices = client.get("/api/v1/devices").json()
+        finally:
+            client.close()
+        lines = [(line_of_entry(d), d["url"]) for d in devices]
+    if not lines:
+        print("没有配置设备 no devices configured")
+    return print_device_lines(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_device_lines(lines: list[tuple[Any, str]]) -> int:
+    """One line per device, ✓ / ! / ✗, Chinese then English, what to do under each that is
+    not ✓ (the words of drivers/device_states.py); 1 when any is ✗."""
+    from drivers.device_states import Level
+
+    labels = [line.label.both() for line, _ in lines]
+    states = [line.words.state.both() for line, _ in lines]
+    lw = max((_width(t) for t in labels), default=0) + 2
+    sw = max((_width(t) for t in states), default=0) + 2
     bad = 0
-    for d in devices:
-        mark = "✓" if d["ok"] else "✗"
-        bad += not d["ok"]
-        extra = f"  paper: {d['paper']}" if d.get("paper") else ""
-        detail = f"  — {d['detail']}" if d["detail"] and not d["ok"] else ""
-        print(f"  {mark}  {d['name']:<12} {d['kind']} @ {d['url']}{extra}{detail}")
-    if not devices:
-        print("no devices configured")
+    for (line, url), label, state in zip(lines, labels, states, strict=True):
+        w = line.words
+        bad += w.level is Level.FAIL
+        pad_l, pad_s = " " * (lw - _width(label)), " " * (sw - _width(state))
+        print(f"  {w.level.mark}  {label}{pad_l}{state}{pad_s}{url}")
+        if w.level is not Level.OK:
+            if line.detail and line.state == "error":
+                print(f"       {line.detail}")
+            if w.fix.zh:
+                print(f"       → {w.fix.both()}")
     return 1 if bad else 0
 
 
@@ -100,40 +113,53 @@ def _watch(cfg: Any, count: int) -> int:
 
 
 def cmd_print_test(args: argparse.Namespace) -> int:
+    """The sample ticket on the printer the config names, through the daemon that drives it,
+    or directly when no daemon answers on the config's API port. A daemon that answers
+    there but drives another printer refuses (it is another hall's config, or a stale one):
+    the test page never comes out of a printer the technician did not name."""
     from kiosk.hall.devices import print_result_dict, sample_ticket
 
     cfg = load(args.config)
-    if not cfg.printer.url:
+    url = cfg.printer.url
+    if not url:
         print("no printer configured ([printer] url)", file=sys.stderr)
         return 1
     client = _daemon_client(cfg)
     if client is not None:
         try:
-            r = client.post("/api/v1/devices/printer/test")
+            r = client.post("/api/v1/devices/printer/test", json={"printer_url": url})
         finally:
             client.close()
         if r.status_code != 200:
-            print(r.json()["error"]["message"], file=sys.stderr)
+            error = r.json()["error"]
+            print(f"✗ 未打印 not printed: {error['message']}", file=sys.stderr)
+            if error["code"] == "other_printer":
+                print(
+                    f"  → {cfg.api.local_url} 上运行的营业厅服务用的是另一份配置 the hall daemon "
+                    f"on {cfg.api.local_url} runs another config: use that config, or stop "
+                    "that daemon to print directly on the printer this one names",
+                    file=sys.stderr,
+                )
             return 1
-        result = r.json()
+        result, how = r.json(), f"through the hall daemon at {cfg.api.local_url}"
     else:
         from drivers.printer import PrinterSettings, TicketPrinter
 
         printer = TicketPrinter(
-            PrinterSettings(
-                url=cfg.printer.url, baudrate=cfg.printer.baudrate, dsrdtr=cfg.printer.dsrdtr
-            )
+            PrinterSettings(url=url, baudrate=cfg.printer.baudrate, dsrdtr=cfg.printer.dsrdtr)
         )
         printer.start()
         try:
             result = print_result_dict(printer.submit(sample_ticket(cfg)).result(timeout=20))
         finally:
             printer.close()
+        how = "directly (no hall daemon running)"
     if result["printed"]:
         warn = f" ({'; '.join(result['warnings'])})" if result["warnings"] else ""
         print(f"✓ 测试号票已打印 sample ticket printed: {result['bytes']} bytes{warn}")
+        print(f"  打印机 printer: {url}, {how}")
         return 0
-    print(f"✗ 未能打印 not printed: {result['reason']}", file=sys.stderr)
+    print(f"✗ 未能打印 not printed on {url}: {result['reason']}", file=sys.stderr)
     return 1
 
 

@@ -44,7 +44,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         print(render_text(rep, hall_name, args.lang))
     if args.html:
-        Path(args.html).write_text(render_html(rep, hall_name, args.lang), encoding="utf-8")
+        # "Generated at" in the hall's time, not the machine's zone (often UTC on a server).
+        generated = SystemClock(cfg.tz).now()
+        page = render_html(rep, hall_name, args.lang, generated=generated)
+        Path(args.html).write_text(page, encoding="utf-8")
         print(f"HTML: {args.html}", file=sys.stderr)
     return 0
 

@@ -31,6 +31,7 @@ import httpx
 from kiosk.client import api_client
 from kiosk.clock import ScaledClock
 from kiosk.config import HallConfig, load_config
+from kiosk.demo.children import Terminated, start_window, stop_on_signals
 from kiosk.demo.simhall import SimulatedDevices
 from kiosk.hall.root import HallApp
 from kiosk.hall.service import Hall
@@ -261,6 +262,7 @@ def render(hall: Hall, sim: Simulation, clock: ScaledClock, tty: bool) -> str:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    stop_on_signals()  # SIGTERM/SIGHUP stop the demo like Ctrl-C: windows and all
     tmp = None
     if args.data_dir:
         data_dir = Path(args.data_dir)
@@ -314,6 +316,8 @@ def run_demo(args: argparse.Namespace) -> int:
         _show_until_done(app.hall, sim, clock, threads, args.duration)
     except KeyboardInterrupt:
         code = 130
+    except Terminated as stopped:
+        code = stopped.code
     finally:
         _stop_ui_windows(ui_windows)
         sim.stop.set()
@@ -382,13 +386,11 @@ def _windows_wanted(args: argparse.Namespace) -> bool:
 def _start_ui_windows(args: argparse.Namespace, conf: Path, base_url: str) -> list[Any]:
     """``kiosk display`` and ``kiosk counter`` for the demo hall, as their own processes
     (as on a real hall's TV box and counter PC), their clocks running at the demo's speed."""
-    import subprocess
-
     common = ["--config", str(conf), "--url", base_url, "--windowed"]
     common += ["--clock-speed", str(args.speed)]
     procs = []
     for what in (["display"], ["counter", "--counter", str(SOFT_CALLER_COUNTER)]):
-        procs.append(subprocess.Popen([sys.executable, "-m", "kiosk.cli", *what, *common]))
+        procs.append(start_window([sys.executable, "-m", "kiosk.cli", *what, *common]))
     print(
         f"Windows: the hall display, and the soft caller of counter {SOFT_CALLER_COUNTER} "
         f"(log in as staff 1041 or 1042, PIN 123456; F1 calls the next customer)"
@@ -399,11 +401,9 @@ def _start_ui_windows(args: argparse.Namespace, conf: Path, base_url: str) -> li
 def _start_lobby_window(conf: Path, base_url: str) -> list[Any]:
     """``kiosk ui``, the lobby touchscreen, in a window (issue 4): the demo kiosk's token
     from the config; an ID card on the simulated reader reaches it."""
-    import subprocess
-
     cmd = [sys.executable, "-m", "ui.lobby", "--config", str(conf), "--url", base_url]
     print("Window: the lobby touchscreen (tickets, ID card, 电费查询 with accounts 3100000001…)")
-    return [subprocess.Popen([*cmd, "--windowed"])]
+    return [start_window([*cmd, "--windowed"])]
 
 
 def _stop_ui_windows(procs: list[Any]) -> None:

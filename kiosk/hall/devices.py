@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
+from drivers import device_states
 from kiosk.config import HallConfig
 from kiosk.hall.bus import Published
 from kiosk.hall.service import Hall
@@ -36,6 +37,7 @@ class DeviceState:
     url: str
     ok: bool = True
     detail: str = ""
+    state: str = "ok"  # a key of drivers.device_states.STATES for this kind of device
 
 
 class HallDevices:
@@ -99,25 +101,14 @@ class HallDevices:
                     log.exception("stopping %s failed", name)
                 setattr(self, name, None)
 
-    def snapshot(self) -> list[dict[str, Any]]:
+    def snapshot(self, *, english: bool = False) -> list[dict[str, Any]]:
+        """One entry per device, in the words of the device-state table (Chinese, or
+        English): each hall-bus address right after the bus (kiosk/hall/device_list.py)."""
+        from kiosk.hall.device_list import device_entries
+
         with self._lock:
-            out = [vars(s).copy() for s in self.states.values()]
-        if self.hallbus is not None:
-            for d in self.hallbus.device_states():
-                out.append(
-                    {
-                        "name": f"hallbus:{d.address}",
-                        "kind": f"hall bus {d.role} of counter {d.counter}",
-                        "url": self.config.hallbus.url,
-                        "ok": str(d.health) == "online",
-                        "detail": str(d.health),
-                    }
-                )
-        status = self.printer.status if self.printer is not None else None
-        for s in out:
-            if s["name"] == "printer" and status is not None:
-                s["paper"] = str(status.paper.value)
-        return out
+            states = [DeviceState(**vars(s)) for s in self.states.values()]
+        return device_entries(self, states, english=english)
 
     # ---------------------------------------------------------- fault tracking
 
@@ -156,23 +147,32 @@ class HallDevices:
 
         cfg = self.config.printer
         self._register("printer", "ESC/POS ticket printer", cfg.url)
-        self._register("printer-paper", "ticket printer's paper roll", cfg.url)
         self.printer = TicketPrinter(
             PrinterSettings(url=cfg.url, baudrate=cfg.baudrate, dsrdtr=cfg.dsrdtr),
-            on_status_changed=self._on_printer_status,
-            on_fault=lambda message: self._fault("printer", message),
-            on_recovered=lambda: self._recovered("printer"),
+            on_status_changed=self._on_printer_changed,
+            on_fault=self._on_printer_changed,
+            on_recovered=self._on_printer_changed,
         )
         self.printer.start()
 
-    def _on_printer_status(self, status: Any) -> None:
-        """A roll running low still prints, but staff should change it before it runs out:
-        near-end is a fault of its own (``printer-paper``), so the kiosk and the manager see
-        it; paper out and cover open come through the printer's own fault."""
-        if str(status.paper.value) == "near_end":
-            self._fault("printer-paper", "打印纸将用尽，请及时更换 (paper near end)")
-        elif str(status.paper.value) == "ok":
-            self._recovered("printer-paper")
+    def _on_printer_changed(self, *_: Any) -> None:
+        """The printer has one state (its fault, else its paper: a roll running low still
+        prints, but staff should change it): every change of it is an event, a fault or
+        a warning (``device.fault``) or back to normal (``device.recovered``)."""
+        from kiosk.hall.device_list import printer_state
+
+        printer = self.printer
+        key = printer_state(printer) if printer is not None else None
+        if key is None:
+            return  # not read yet
+        ok, message = device_states.ok_and_message("printer", key)
+        with self._lock:
+            state = self.states["printer"]
+            before, state.state = state.state, key
+            state.ok, state.detail = ok, message
+        if key != before:
+            log.log(logging.INFO if key == "ok" else logging.WARNING, "printer: %s", key)
+            self._record("printer", message or None)
 
     def ticket_content(self, view: TicketView) -> Any:
         from datetime import datetime

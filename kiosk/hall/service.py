@@ -35,12 +35,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from kiosk import privacy
-from kiosk.clock import Clock
+from kiosk.clock import Clock, in_zone
 from kiosk.config import ConfigError, HallConfig, StaffSettings, parse_config
 from kiosk.hall import reports
 from kiosk.hall.auth import (
@@ -290,7 +290,8 @@ class Hall:
             batch = self._open
             now = self.clock.now()
             stored = self._stage(self.queue.rollover(now))
-            stored += self._stage(self.queue.overdue(now))
+            # A new list: the staged one is the rollover's write in the batch (no +=).
+            stored = stored + self._stage(self.queue.overdue(now))
         if stored:
             self._wait_durable(batch)
         return stored
@@ -350,7 +351,10 @@ class Hall:
                 return batch, staged, exc
             personal = personal_for(events) if personal_for and events else None
             more = None if also is None else (lambda: also(events))
-            staged += self._stage(events, personal, more)
+            # A new list: ``staged`` is the rollover's write in the batch, and extending it
+            # in place wrote the decision's events twice (a duplicate seq, 503 on the first
+            # request of a day).
+            staged = staged + self._stage(events, personal, more)
             return batch, staged, None
 
     def _stage(
@@ -720,8 +724,18 @@ class Hall:
             ) from None
 
     def ticket_view(self, ticket_id: str) -> TicketView:
+        """The ticket with its place in the queue; a ticket of a day the queue no longer
+        holds (closed) as that day left it, from the log (kiosk/hall/closed_tickets.py)."""
         with self._lock:
-            return self._ticket_view(self.queue.ticket(ticket_id))
+            live = self.queue.tickets.get(ticket_id)
+            if live is not None:
+                return self._ticket_view(live)
+        from kiosk.hall.closed_tickets import closed_ticket
+
+        closed = closed_ticket(self.store, self.rules, ticket_id)
+        if closed is None:
+            raise err.UnknownTicket("没有这张号票：{ticket}", ticket=ticket_id)
+        return closed
 
     def staff_ticket_view(self, ticket_id: str) -> StaffTicketView:
         """A ticket with the masked personal data staff need (never for displays)."""
@@ -1133,10 +1147,12 @@ class Hall:
 
     def replace_notices(self, notices: Sequence[NoticeView]) -> NoticesView:
         """Central's complete list of current notices: each new, changed or withdrawn one
-        becomes a ``notice.changed`` event, then the list is kept."""
+        becomes a ``notice.changed`` event, then the list is kept. A time without an offset
+        is the hall's wall-clock time and is kept with the hall's offset."""
+        zoned = [_zoned_notice(n, self.config.tz) for n in notices]
         with self._config_lock:
             current = self._stored_notices()
-            new = {n.id: n for n in notices}
+            new = {n.id: n for n in zoned}
             now = self.clock.now()
             events: list[ev.Event] = [
                 ev.NoticeChanged(at=now, notice=nid, title=n.title)
@@ -1290,9 +1306,25 @@ def _ended(notice: NoticeView, now: datetime) -> bool:
     if not notice.ends_at:
         return False
     try:
-        return datetime.fromisoformat(notice.ends_at) <= now
+        return in_zone(notice.ends_at, now.tzinfo or UTC) <= now
     except (ValueError, TypeError):
         return False
+
+
+def _zoned_notice(notice: NoticeView, tz: tzinfo) -> NoticeView:
+    """The notice with its times aware: read in the hall's zone when written without one;
+    a time that is not a time is refused (400) before anything changes."""
+    times = {}
+    for name in ("starts_at", "ends_at"):
+        value = getattr(notice, name)
+        if value:
+            try:
+                times[name] = in_zone(value, tz).astimezone(tz).isoformat()
+            except ValueError:
+                raise err.InvalidRequest(
+                    "时间格式不正确，应为 ISO 8601：{value}", value=value
+                ) from None
+    return replace(notice, **times)
 
 
 def _iso(value: datetime | None) -> str | None:

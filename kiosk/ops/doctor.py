@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers import device_states
+from drivers.device_states import DeviceLine
 from kiosk.config import ConfigError, HallConfig, load_config
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -103,28 +105,37 @@ def check_voice(cfg: HallConfig) -> list[Check]:
 
 
 def check_clock() -> Check:
-    name = "时钟同步 clock"
-    if Path("/run/systemd/timesync/synchronized").exists():
-        return Check(name, OK, "synchronised (systemd-timesyncd)")
-    code, out = _cmd("timedatectl", "show", "-p", "NTPSynchronized", "--value")
-    if code == 0 and out.strip() == "yes":
-        return Check(name, OK, "synchronised (NTP)")
-    if code == 0 and out.strip() == "no":
+    """Synchronised (timedatectl, timesyncd, chrony) and not before this release: see
+    kiosk/ops/timesync.py."""
+    from kiosk.ops.timesync import NAME, clock_state
+
+    return Check(NAME, *clock_state())
+
+
+# In a subprocess: the hall's side never imports ui.qt (tests/test_architecture.py).
+GUARD_CHECK = "from ui.qt.immortals import main; raise SystemExit(main())"
+
+
+def check_reference_guard(python: str = sys.executable) -> Check:
+    """The lobby, the hall display and the soft caller refuse to start (exit status 70)
+    when the guard against PySide6's lost references to None does not take on this
+    interpreter (ui/qt/immortals.py); their units then stop restarting them
+    (RestartPreventExitStatus=70). Asked of the interpreter the UIs run on."""
+    name = "界面引用保护 Qt UI reference guard"
+    code, out = _cmd(python, "-c", GUARD_CHECK)
+    last = out.splitlines()[-1] if out else ""
+    if code == 0:
+        return Check(name, OK, last)
+    if code == 70:
         return Check(
             name,
             FAIL,
-            "not synchronised: ticket times, waits and the daily close would be wrong",
-            "sudo timedatectl set-ntp true (and let the box reach an NTP server)",
+            f"not in place, the lobby, display and soft caller refuse to start (exit status "
+            f"70, not restarted): {last}",
+            "run the UIs on a release build of CPython 3.11, or on Python 3.12 or later "
+            "(reinstall: sudo kiosk install --with-ui)",
         )
-    code, out = _cmd("chronyc", "tracking")
-    if code == 0 and "Normal" in out:
-        return Check(name, OK, "synchronised (chrony)")
-    return Check(
-        name,
-        WARN,
-        "cannot tell (no timesyncd, timedatectl or chrony answered)",
-        "check `timedatectl`",
-    )
+    return Check(name, WARN, f"cannot check ({python}: {last[-200:]})")
 
 
 def check_disk(cfg: HallConfig, min_free_mb: int) -> Check:
@@ -166,143 +177,34 @@ def _daemon(cfg: HallConfig) -> Any:
     return client, health
 
 
+def device_check(line: DeviceLine, url: str) -> Check:
+    """A device's line as a check, in the words of the device-state table: the same words
+    ``kiosk devices`` and the lobby's admin panel use."""
+    w = line.words
+    detail = f"{w.state.both()} — {url}"
+    if line.detail and line.state == "error":  # generic words: the driver says more
+        detail += f" ({line.detail})"
+    return Check(line.label.both(), w.level.value, detail, w.fix.both())
+
+
 def check_devices_via_daemon(client: Any) -> list[Check]:
-    fixes = {
-        "printer": "check the printer's power, cable and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
-        "printer-paper": "put a new paper roll in",
-        "idcard": "check the ID-card reader's cable and /dev/kiosk-idcard",
-        "hallbus": "check the RS-485 adapter and /dev/kiosk-hallbus",
-        "voice": "see the audio output check",
-    }
-    out = []
-    for d in client.get("/api/v1/devices").json():
-        base = d["name"].split(":")[0]
-        fix = fixes.get(d["name"], fixes.get(base, ""))
-        if base == "hallbus" and ":" in d["name"]:
-            fix = (
-                f"check address {d['name'].split(':')[1]}'s power, wiring (A/B) and address setting"
-            )
-        detail = d["kind"] + (f", paper {d['paper']}" if d.get("paper") else "")
-        if not d["ok"]:
-            detail += f": {d['detail']}"
-        out.append(
-            Check(f"设备 {d['name']}", OK if d["ok"] else FAIL, detail, "" if d["ok"] else fix)
-        )
-    return out
+    return [device_check(line_of_entry(d), d["url"]) for d in client.get("/api/v1/devices").json()]
+
+
+def line_of_entry(d: dict[str, Any]) -> DeviceLine:
+    """An entry of ``GET /api/v1/devices`` back as its line (a daemon too old to send a
+    ``state`` gives ok or a generic fault)."""
+    state = d.get("state") or ("ok" if d.get("ok") else "error")
+    return device_states.line(
+        d["name"], state, role=d.get("role"), counter=d.get("counter"), detail=d.get("detail", "")
+    )
 
 
 def check_devices_directly(cfg: HallConfig) -> list[Check]:
     """No daemon: open each configured device as the daemon would, ask it, close it."""
-    out: list[Check] = []
-    if cfg.printer.url:
-        out += _printer_directly(cfg)
-    if cfg.idcard.url:
-        out += _idcard_directly(cfg)
-    if cfg.hallbus.url:
-        out += _hallbus_directly(cfg)
-    return out
+    from kiosk.ops.probe import probe_devices
 
-
-def _printer_directly(cfg: HallConfig) -> list[Check]:
-    """The ticket printer, asked for its real-time status."""
-    out: list[Check] = []
-    from drivers.printer import PrinterSettings, TicketPrinter
-
-    printer = TicketPrinter(PrinterSettings(url=cfg.printer.url, baudrate=cfg.printer.baudrate))
-    printer.start()
-    try:
-        deadline = time.monotonic() + 3
-        while printer.status is None and printer.fault is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        status, fault = printer.status, printer.fault
-    finally:
-        printer.close()
-    if status is not None and status.can_print:
-        paper = str(status.paper.value)
-        out.append(
-            Check(
-                "设备 printer",
-                OK if paper == "ok" else WARN,
-                f"{cfg.printer.url}, paper {paper}",
-                "" if paper == "ok" else "put a new paper roll in",
-            )
-        )
-    else:
-        problem = fault or (status.fault if status else None)
-        why = problem.message if problem is not None else "no answer (打印机离线)"
-        fixes = {
-            "paper_out": "put a new paper roll in",
-            "cover_open": "close the printer's cover",
-            "cutter_error": "clear the paper jam at the cutter, then power-cycle the printer",
-        }
-        fix = fixes.get(
-            problem.value if problem is not None else "",
-            "check the printer's power and cable, and /dev/kiosk-printer (ls -l /dev/kiosk-*)",
-        )
-        out.append(Check("设备 printer", FAIL, f"{cfg.printer.url}: {why}", fix))
-    return out
-
-
-def _idcard_directly(cfg: HallConfig) -> list[Check]:
-    """The ID-card reader's SAM module, asked for its status."""
-    out: list[Check] = []
-    from drivers.idcard import IdCardReader, IdCardSettings
-
-    reader = IdCardReader(
-        IdCardSettings(url=cfg.idcard.url, baudrate=cfg.idcard.baudrate),
-        on_card=lambda card: None,
-    )
-    try:
-        ok = reader.sam_status()
-    except Exception as exc:
-        ok, why = False, str(exc)
-    else:
-        why = "SAM module did not answer OK"
-    out.append(
-        Check(
-            "设备 idcard",
-            OK if ok else FAIL,
-            cfg.idcard.url if ok else f"{cfg.idcard.url}: {why}",
-            "" if ok else "check the reader's cable, power and /dev/kiosk-idcard",
-        )
-    )
-    return out
-
-
-def _hallbus_directly(cfg: HallConfig) -> list[Check]:
-    """Every hall-bus address, polled until it answers or 4 s pass."""
-    out: list[Check] = []
-    from drivers.hallbus import BusDevice, DeviceRole, HallBusMaster
-    from drivers.transport import PortSettings
-
-    master = HallBusMaster(
-        PortSettings(url=cfg.hallbus.url, baudrate=cfg.hallbus.baudrate),
-        [BusDevice(d.address, DeviceRole(d.role), d.counter) for d in cfg.hallbus.devices],
-    )
-    master.start()
-    try:
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:
-            states = master.device_states()
-            if all(str(s.health) != "unknown" for s in states):
-                break
-            time.sleep(0.1)
-        states = master.device_states()
-    finally:
-        master.stop()
-    for s in states:
-        online = str(s.health) == "online"
-        out.append(
-            Check(
-                f"设备 hallbus:{s.address}",
-                OK if online else FAIL,
-                f"{s.role} of counter {s.counter}: {s.health}",
-                ""
-                if online
-                else f"check address {s.address}'s power, wiring (A/B) and address setting",
-            )
-        )
-    return out
+    return [device_check(p.line, p.url) for p in probe_devices(cfg)]
 
 
 def check_sync(cfg: HallConfig) -> list[Check]:
@@ -383,6 +285,7 @@ def run_checks(config_path: str, *, min_free_mb: int = 500) -> list[Check]:
         finally:
             client.close()
     checks.append(check_fonts())
+    checks.append(check_reference_guard())
     checks += check_voice(cfg)
     checks.append(check_clock())
     checks += check_sync(cfg)

@@ -318,6 +318,15 @@ class EventStore:
             ).fetchall()
         return self._rows_to_events(iter(rows))
 
+    def events_of_ticket(self, ticket_id: str) -> Iterator[StoredEvent]:
+        """Every event of one ticket, in order (the ``ticket`` index)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT seq, type, at, data FROM events WHERE ticket = ? ORDER BY seq",
+                (ticket_id,),
+            ).fetchall()
+        return self._rows_to_events(iter(rows))
+
     def replay_start(self) -> int:
         """Where a rebuild of the live queue starts: at the last full daily close (nothing
         before it can still change), or at the beginning."""

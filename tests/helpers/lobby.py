@@ -9,6 +9,7 @@ pass: the fake clock is moved and the window ticked.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -231,6 +232,9 @@ class LobbyHarness:
         customer would, starting from the home screen."""
         self.controller.go_home()
         self.sims.printer.set_paper("ok")
+        self.sims.printer.close_cover()
+        if not self.sims.printer_link.plugged:
+            self.sims.printer_link.plug()
         self.window.set_maintenance(False)
         STAGES[name](self)
 
@@ -342,6 +346,34 @@ def _stage_admin(h: LobbyHarness) -> None:
     h.wait_until(lambda: bool(h.window.admin.device_list))
 
 
+def printer_entry(h: LobbyHarness) -> dict[str, Any]:
+    """The printer's entry in the daemon's device list."""
+    return next(d for d in h.manager("GET", "/devices").json() if d["name"] == "printer")
+
+
+#: The admin panel's stages with the printer in each state: (how, the daemon's state key).
+ADMIN_PRINTER_STATES: dict[str, tuple[Callable[[LobbyHarness], None], str]] = {
+    "admin-paper-near-end": (lambda h: h.sims.printer.set_paper("near_end"), "paper_near_end"),
+    "admin-paper-out": (lambda h: h.sims.printer.set_paper("out"), "paper_out"),
+    "admin-cover-open": (lambda h: h.sims.printer.open_cover(), "cover_open"),
+    "admin-printer-unplugged": (lambda h: h.sims.printer_link.unplug(), "unavailable"),
+}
+
+
+def _stage_admin_printer(h: LobbyHarness, stage: str) -> None:
+    """The admin panel once the daemon has seen the printer in the state of ``stage`` (it
+    reads the printer's status every 2 s while idle)."""
+    make, key = ADMIN_PRINTER_STATES[stage]
+    make(h)
+    h.wait_until(lambda: printer_entry(h)["state"] == key, timeout=15_000)
+    _stage_admin(h)
+    h.wait_until(
+        lambda: any(
+            d["name"] == "printer" and d["state"] == key for d in h.window.admin.device_list
+        )
+    )
+
+
 def _stage_maintenance(h: LobbyHarness) -> None:
     h.window.set_maintenance(True)
 
@@ -365,6 +397,7 @@ STAGES: dict[str, Callable[[LobbyHarness], None]] = {
     "wait": _stage_wait,
     "pin": _stage_pin,
     "admin": _stage_admin,
+    **{name: functools.partial(_stage_admin_printer, stage=name) for name in ADMIN_PRINTER_STATES},
     "maintenance": _stage_maintenance,
 }
 
@@ -414,6 +447,7 @@ def layout_problems(window: QWidget, min_target: int) -> list[str]:
 
 __all__ = [
     "ADMIN_PIN",
+    "ADMIN_PRINTER_STATES",
     "KIOSK",
     "STAGES",
     "LobbyHarness",

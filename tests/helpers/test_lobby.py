@@ -142,6 +142,10 @@ STAGE_SCREENS = {
     "wait": "wait",
     "pin": "pin",
     "admin": "admin",
+    "admin-paper-near-end": "admin",
+    "admin-paper-out": "admin",
+    "admin-cover-open": "admin",
+    "admin-printer-unplugged": "admin",
     "maintenance": "home",
 }
 

@@ -328,6 +328,8 @@ class LobbyController(QObject):
         self.languages.set_language(lang)
         self.client.set_language(lang)
         self.window.set_language(self.languages.current)
+        if self.window.current == "admin":
+            self._on_admin_refresh()  # the devices' words come from the daemon, in a language
 
     @Slot(bool)
     def _on_large_type_toggled(self, on: bool) -> None:

@@ -148,6 +148,7 @@ QLabel[role="display"] {{
 }}
 QLabel[tone="error"] {{ color: {p.error_text}; }}
 QLabel[tone="ok"] {{ color: {p.ok_text}; }}
+QLabel[tone="caution"] {{ color: {p.warning_text}; font-weight: bold; }}
 QLabel[tone="toast-ok"] {{
     color: {p.ok_text}; background: #E6F4EA; border: {m.px(3)}px solid {p.ok_text};
     border-radius: {radius}px; padding: {m.px(16)}px; font-weight: bold;

@@ -54,7 +54,7 @@ def button(name: str, role: str = "", kind: str = "") -> QPushButton:
 
 
 def set_tone(w: QLabel, tone: str) -> None:
-    """``""``, ``error``, ``ok`` or ``warning``: restyles the label at once."""
+    """``""``, ``error``, ``ok``, ``warning`` or ``caution``: restyles the label at once."""
     if w.property("tone") != tone:
         w.setProperty("tone", tone)
         w.style().unpolish(w)

@@ -107,3 +107,19 @@ def require_reference_guard(ui_name: str) -> None:
     # To the journal; with no logging set up, logging's last resort writes it to stderr.
     log.critical("%s", message)
     raise SystemExit(EXIT_UNGUARDED)
+
+
+def main() -> int:
+    """Whether the guard takes on this interpreter, for ``kiosk doctor`` (which runs
+    ``main()`` on the UIs' interpreter): exit 0, or :data:`EXIT_UNGUARDED` with the
+    reason."""
+    problem = reference_guard_problem()
+    if problem is not None:
+        print(problem)
+        return EXIT_UNGUARDED
+    print(
+        "in place (CPython 3.11: None, True and False cannot run out of references)"
+        if AFFECTED
+        else f"not needed (Python {sys.version_info.major}.{sys.version_info.minor}: None is immortal)"
+    )
+    return 0

@@ -74,7 +74,10 @@ def put_notices(
     who: Principal = Depends(allow("sync")),
     ctx: ApiContext = Depends(api_context),
 ) -> NoticesView:
-    """Replace the outage notices with central's current list; changes become events."""
+    """Replace the outage notices with central's current list; changes become events.
+    ``starts_at`` / ``ends_at`` are ISO 8601: a time without an offset is the hall's
+    wall-clock time (``[hall] timezone``) and is kept with the hall's offset; text that is
+    not a time is refused (400) and nothing changes."""
     return ctx.hall.replace_notices([NoticeView(**n.model_dump()) for n in body.notices])
 
 

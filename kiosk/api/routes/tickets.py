@@ -33,7 +33,10 @@ def get_ticket(
     ctx: ApiContext = Depends(api_context),
 ) -> TicketView:
     """A ticket with its status and position. Counters and managers also see the masked
-    personal data staff need (account, masked ID and name)."""
+    personal data staff need (account, masked ID and name). A ticket of a closed day (the
+    daily close, or the next morning's rollover) is 200 with the state its day left it in,
+    from the log: ``expired`` if it was still open at the close, ``ahead`` and
+    ``estimated_wait_s`` null, no counters; 404 only for a ticket never issued."""
     if who.role in PERMISSIONS["personal"]:
         return ctx.hall.staff_ticket_view(ticket_id)
     return ctx.hall.ticket_view(ticket_id)

@@ -4,14 +4,16 @@ halls."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends
 
 from kiosk.central import models as m
 from kiosk.central.context import PREFIX, CentralContext, admin, central_context, hall_or_admin
 from kiosk.central.errors import ERRORS, CentralError
+from kiosk.clock import in_zone
 from kiosk.sync import fragment
 
 router = APIRouter(prefix=PREFIX, tags=["notices"], responses=ERRORS)
@@ -27,15 +29,16 @@ def get_notices(
     return {"hall": hall, "digest": fragment.digest(text), "notices": notices}
 
 
-def _check_time(value: str | None) -> None:
+def _zoned_time(value: str | None, tz: tzinfo) -> str | None:
+    """The time with its offset; one written without is the halls' wall-clock time
+    (``[central] timezone``), never UTC."""
     if value is None:
-        return
+        return None
     try:
-        if datetime.fromisoformat(value).tzinfo is None:
-            raise ValueError
+        return in_zone(value, tz).astimezone(tz).isoformat()
     except ValueError:
         raise CentralError(
-            "时间格式应为带时区的 ISO 8601：{value}",
+            "时间格式不正确，应为 ISO 8601：{value}",
             status=400,
             code="invalid_request",
             value=value,
@@ -52,8 +55,13 @@ def put_notice(
     """Publish or change an outage notice for some halls or all (``["*"]``)."""
     if not 1 <= len(notice_id) <= 64:
         raise CentralError("公告编号长度应为1到64", status=400, code="invalid_request")
-    _check_time(body.starts_at)
-    _check_time(body.ends_at)
+    tz = ZoneInfo(ctx.config.central.timezone)
+    body = body.model_copy(
+        update={
+            "starts_at": _zoned_time(body.starts_at, tz),
+            "ends_at": _zoned_time(body.ends_at, tz),
+        }
+    )
     targets = sorted(set(body.halls)) or ["*"]
     if "*" in targets:
         targets = ["*"]

@@ -193,17 +193,46 @@ def test_paper_near_end_still_prints_and_is_reported_until_the_roll_is_changed(h
     api.issue("A")
     devices.printer.wait_for_tickets(1, timeout_s=10)
     fault = wait_until(
-        lambda: [e for e in events_of(app, "device.fault") if e["device"] == "printer-paper"],
+        lambda: [e for e in events_of(app, "device.fault") if e["device"] == "printer"],
         timeout_s=15,
     )
-    assert "打印纸将用尽" in fault[0]["message"]
-    states = {d["name"]: d for d in api.call("GET", "/devices", token=MANAGER).json()}
-    assert states["printer-paper"]["ok"] is False and states["printer"]["ok"] is True
+    assert fault[0]["message"].startswith("打印纸将尽，请及时更换纸卷")
+    (printer,) = [
+        d for d in api.call("GET", "/devices", token=MANAGER).json() if "printer" in d["name"]
+    ]
+    assert printer["name"] == "printer" and printer["ok"] is True  # it still prints
+    assert (printer["level"], printer["state"], printer["text"]) == (
+        "warn",
+        "paper_near_end",
+        "打印纸将尽",
+    )
     devices.printer.set_paper("ok")
     api.issue("A")
     wait_until(
-        lambda: [e for e in events_of(app, "device.recovered") if e["device"] == "printer-paper"],
+        lambda: [e for e in events_of(app, "device.recovered") if e["device"] == "printer"],
         timeout_s=15,
+    )
+
+
+def test_paper_out_is_one_printer_entry_that_says_so_in_the_callers_language(hall, devices):
+    """Not a ✗ printer beside a ✓ paper roll: one device, one state."""
+    _, api, _, _ = hall
+    devices.printer.set_paper("out")
+    api.issue("A")  # the printer finds out before printing
+
+    def printer_entries(lang: str = "zh-CN") -> list[dict]:
+        r = api.call("GET", "/devices", token=MANAGER, headers={"Accept-Language": lang})
+        return [d for d in r.json() if "printer" in d["name"]]
+
+    wait_until(lambda: printer_entries()[0]["state"] == "paper_out", timeout_s=15)
+    (zh,) = printer_entries()
+    assert (zh["ok"], zh["level"], zh["label"], zh["text"]) == (False, "fail", "打印机", "缺纸")
+    assert zh["fix"] == "装入新纸卷" and zh["paper"] == "out"
+    (en,) = printer_entries("en")
+    assert (en["label"], en["text"], en["fix"]) == (
+        "ticket printer",
+        "paper out",
+        "load a new roll",
     )
 
 

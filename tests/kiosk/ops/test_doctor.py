@@ -16,6 +16,9 @@ from kiosk.ops.doctor import FAIL, OK, WARN, run_checks
 from tests.helpers.hall import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[3]
+PRINTER = "打印机 ticket printer"
+IDCARD = "身份证阅读器 ID-card reader"
+PAD_1 = "1号窗口 呼叫器/窗口屏 #1 counter 1 pad/screen #1"
 
 
 def write_config(
@@ -77,10 +80,10 @@ def test_a_healthy_box_has_no_cross_and_exits_0(tmp_path, sims):
     for name in (
         "配置 config",
         "磁盘空间 disk",
-        "设备 printer",
-        "设备 idcard",
-        "设备 hallbus:1",
-        "设备 hallbus:2",
+        PRINTER,
+        IDCARD,
+        PAD_1,
+        "2号窗口 呼叫器/窗口屏 #2 counter 2 pad/screen #2",
         "中文字体 Chinese fonts",
         "语音 voice",
     ):
@@ -97,7 +100,7 @@ def test_a_healthy_box_has_no_cross_and_exits_0(tmp_path, sims):
         timeout=60,
     )
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "✓ 设备 printer" in r.stdout and "✗" not in r.stdout
+    assert f"✓ {PRINTER}: 正常 OK" in r.stdout and "✗" not in r.stdout
 
 
 def test_faults_are_crosses_with_what_to_do(tmp_path, sims):
@@ -106,14 +109,14 @@ def test_faults_are_crosses_with_what_to_do(tmp_path, sims):
     sims.idcard_link.unplug()
     checks = by_name(run_checks(str(config), min_free_mb=10**9))
     printer, idcard, missing = (
-        checks["设备 printer"],
-        checks["设备 idcard"],
-        checks["设备 hallbus:9"],
+        checks[PRINTER],
+        checks[IDCARD],
+        checks["1号窗口 窗口屏 #9 counter 1 window screen #9"],
     )
-    assert printer.status == FAIL and "缺纸" in printer.detail and "paper" in printer.fix
+    assert printer.status == FAIL and "缺纸 paper out" in printer.detail and "纸卷" in printer.fix
     assert idcard.status == FAIL and "/dev/kiosk-idcard" in idcard.fix
-    assert missing.status == FAIL and "address 9" in missing.fix
-    assert checks["设备 hallbus:1"].status == OK
+    assert missing.status == FAIL and "address setting" in missing.fix
+    assert checks[PAD_1].status == OK
     assert checks["磁盘空间 disk"].status == FAIL and "free space" in checks["磁盘空间 disk"].fix
     r = subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(config)],
@@ -122,7 +125,7 @@ def test_faults_are_crosses_with_what_to_do(tmp_path, sims):
         cwd=ROOT,
         timeout=60,
     )
-    assert r.returncode == 1 and "✗ 设备 printer" in r.stdout and "→ " in r.stdout
+    assert r.returncode == 1 and f"✗ {PRINTER}: 缺纸 paper out" in r.stdout and "→ " in r.stdout
 
 
 def test_devices_are_asked_through_a_running_daemon(tmp_path, sims):
@@ -140,7 +143,7 @@ def test_devices_are_asked_through_a_running_daemon(tmp_path, sims):
                 break
         checks = by_name(run_checks(str(config)))
         assert checks["营业厅服务 hall daemon"].status == OK
-        assert checks["设备 printer"].status == OK and checks["设备 hallbus:2"].status == OK
+        assert checks[PRINTER].status == OK and checks[PAD_1].status == OK
     finally:
         daemon.terminate()
         daemon.wait(timeout=15)

@@ -70,7 +70,21 @@ def test_sync_unit_waits_for_the_network_and_ui_runs_under_cage(installed):
     sync = unit(installed, "kiosk-sync.service")
     assert "network-online.target" in sync["Unit"]["After"]
     ui = unit(installed, "kiosk-ui.service")["Service"]
-    assert ui["ExecStart"].startswith("/usr/bin/cage -s -- ") and ui["Restart"] == "always"
+    assert " -m ui.qt.guarded ui /usr/bin/cage -s -- " in ui["ExecStart"]
+    assert ui["Restart"] == "always"
+
+
+@pytest.mark.parametrize(
+    ("name", "ui"), [("kiosk-ui.service", "ui"), ("kiosk-display.service", "display")]
+)
+def test_a_ui_that_refuses_to_start_is_not_restarted(installed, name, ui):
+    """Exit status 70 (the PySide6 reference guard did not take) stops Restart=always; the
+    check runs before cage (0.1.4 exits 0 whatever its application exits with), so 70 is
+    the unit's main process's own status."""
+    s = unit(installed, name)["Service"]
+    assert s["RestartPreventExitStatus"] == "70"
+    assert s["ExecStart"].split()[1:4] == ["-m", "ui.qt.guarded", ui]
+    assert s["ExecStart"].split()[0].endswith("/venv/bin/python")
 
 
 def test_udev_rules_give_stable_names(installed):

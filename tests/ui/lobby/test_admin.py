@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.helpers.lobby import ADMIN_PIN
 from ui.qt.core import Qt
 from ui.qt.test import QTest
@@ -34,23 +36,35 @@ def test_five_wrong_pins_lock_the_panel_and_the_right_one_opens_it_later(lobby):
     lobby.hall_clock.advance(15 * 60)
     lobby.keypad("pin", ADMIN_PIN)
     lobby.wait_screen("admin")
-    lobby.wait_until(lambda: "printer" in lobby.text("admin_devices"))
-    assert lobby.text("admin_paper") == "打印纸：正常"
-    assert "✓ printer" in lobby.text("admin_devices")
+    lobby.wait_until(lambda: "✓ 打印机　正常" in device_lines(lobby))
+    assert lobby.text("admin_attention") == "所有设备正常"
 
 
-def test_the_panel_shows_paper_out_and_its_exit_quits(lobby, qtbot):
-    lobby.sims.printer.set_paper("out")
-    lobby.api.issue("A")  # the printer finds out
-    lobby.wait_until(
-        lambda: lobby.manager("GET", "/devices").json()[0].get("paper") == "out", timeout=10_000
-    )
-    open_pin(lobby)
-    lobby.keypad("pin", ADMIN_PIN)
-    lobby.wait_screen("admin")
-    lobby.wait_until(lambda: lobby.text("admin_paper") == "打印纸：已用完，请更换纸卷")
+def device_lines(lobby) -> list[str]:
+    return lobby.window.admin.shown_lines()
+
+
+def test_the_panel_shows_paper_out_as_one_printer_line_and_its_exit_quits(lobby, qtbot):
+    """Not ✗ printer beside ✓ printer-paper: one line per device, one truth, in the words
+    kiosk devices and kiosk doctor use; what to do under the lines."""
+    lobby.stage("admin-paper-out")
+    lines = device_lines(lobby)
+    assert [line for line in lines if "打印机" in line] == ["✗ 打印机　缺纸"]
+    assert not [line for line in lines if "printer" in line or "hallbus" in line]
+    assert "✓ 1号窗口 呼叫器/窗口屏 #1　正常" in lines
+    assert lobby.text("admin_attention") == "✗ 打印机：装入新纸卷"
     with qtbot.waitSignal(lobby.window.exit_requested):
         lobby.tap("admin_exit")
+
+
+def test_paper_near_end_is_one_warning_line_in_chinese_then_in_english(lobby):
+    lobby.stage("admin-paper-near-end")
+    assert [line for line in device_lines(lobby) if "打印机" in line] == ["! 打印机　打印纸将尽"]
+    assert lobby.text("admin_attention") == "! 打印机：请及时更换纸卷"
+    lobby.tap("lang_toggle")  # the daemon's words come again, in English
+    lobby.wait_until(lambda: "! ticket printer　paper near end" in device_lines(lobby))
+    assert lobby.text("admin_attention") == "! ticket printer: change the roll soon"
+    assert not [line for line in device_lines(lobby) if re.search(r"[\u3400-\u9fff]", line)]
 
 
 def test_in_kiosk_mode_no_key_and_no_close_gets_out(lobby):

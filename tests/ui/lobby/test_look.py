@@ -14,9 +14,10 @@ from ui.common.touch import min_target_px
 from ui.lobby.theme import LARGE_TYPE_SCALE, TEXT_PAIRS
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-# Data that is Chinese whatever the screen's language: masked names, addresses, the
-# daemon's device details, the button that switches back to Chinese.
-CHINESE_DATA = re.compile(r"^(bill_who|account_\d|offer_greeting|card_banner|admin_devices.*)$")
+# Data that is Chinese whatever the screen's language: masked names, addresses, the button
+# that switches back to Chinese. (The admin panel's device lines are not: the daemon gives
+# its words in the lobby's language.)
+CHINESE_DATA = re.compile(r"^(bill_who|account_\d|offer_greeting|card_banner)$")
 
 
 def settled_problems(lobby, qtbot) -> list[str]:
