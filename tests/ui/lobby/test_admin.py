@@ -48,6 +48,7 @@ def test_the_panel_shows_paper_out_as_one_printer_line_and_its_exit_quits(lobby,
     """Not ✗ printer beside ✓ printer-paper: one line per device, one truth, in the words
     kiosk devices and kiosk doctor use; what to do under the lines."""
     lobby.stage("admin-paper-out")
+    lobby.wait_until(lambda: "✗ 打印机　缺纸" in device_lines(lobby))
     lines = device_lines(lobby)
     assert [line for line in lines if "打印机" in line] == ["✗ 打印机　缺纸"]
     assert not [line for line in lines if "printer" in line or "hallbus" in line]
@@ -59,7 +60,12 @@ def test_the_panel_shows_paper_out_as_one_printer_line_and_its_exit_quits(lobby,
 
 def test_paper_near_end_is_one_warning_line_in_chinese_then_in_english(lobby):
     lobby.stage("admin-paper-near-end")
-    assert [line for line in device_lines(lobby) if "打印机" in line] == ["! 打印机　打印纸将尽"]
+    # The panel asks the daemon for the devices; under load the answer may come a moment later.
+    lobby.wait_until(
+        lambda: (
+            [line for line in device_lines(lobby) if "打印机" in line] == ["! 打印机　打印纸将尽"]
+        )
+    )
     assert lobby.text("admin_attention") == "! 打印机：请及时更换纸卷"
     lobby.tap("lang_toggle")  # the daemon's words come again, in English
     lobby.wait_until(lambda: "! ticket printer　paper near end" in device_lines(lobby))
